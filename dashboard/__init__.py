@@ -1,0 +1,1 @@
+"""Oblast Events Map: events of 2022 in five Ukrainian oblasts on an offline map."""

@@ -1,0 +1,142 @@
+"""The curated data/events.csv: complete, sourced, consistent with the reference facts."""
+
+import json
+import subprocess
+import sys
+from urllib.parse import urlparse
+
+import pytest
+
+from dashboard.config import CATEGORIES, EVENTS_CSV, FIVE_OBLASTS
+from dashboard.events import load_events
+from dashboard.regions import locate_points
+from dashboard.timeline import active_oblasts
+
+FOUR = {"UA-65", "UA-23", "UA-14", "UA-09"}
+MIRRORS = (
+    "cloudfront.net",
+    "wikimili",
+    "iwiki",
+    "sagapedia",
+    "wiki7",
+    "cryer.org.uk",
+    "owiki",
+    "findatwiki",
+    "stringtranslate",
+    "wikisum",
+)
+
+
+@pytest.fixture(scope="module")
+def result(regions):
+    return load_events(EVENTS_CSV, regions)
+
+
+@pytest.fixture(scope="module")
+def events(result):
+    return result.events
+
+
+def test_validates_with_zero_rejected(result):
+    assert result.rejected.empty, result.rejected[["record", "reason"]]
+    assert result.rows >= 60
+
+
+def test_cli_reports_every_oblast():
+    proc = subprocess.run(
+        [sys.executable, "-m", "dashboard.validate", str(EVENTS_CSV), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(proc.stdout)
+    assert data["rejected"] == 0 and data["rows"] >= 60
+    assert all(data["by_oblast"][c] > 0 for c in FIVE_OBLASTS)
+
+
+def test_at_least_60_distinct_events_february_to_november(events):
+    assert events["group_id"].nunique() >= 60
+    months = set(events["start_date"].dt.month)
+    assert set(range(2, 12)) <= months
+
+
+def test_every_event_has_http_source_and_known_category(events):
+    for url in events["source_url"]:
+        parsed = urlparse(url)
+        assert parsed.scheme in ("http", "https") and parsed.netloc, url
+    assert set(events["category"]) <= set(CATEGORIES)
+
+
+def test_sources_are_canonical_not_mirrors(events):
+    for url in events["source_url"]:
+        assert not any(m in url for m in MIRRORS), url
+
+
+def test_voting_in_exactly_the_four_oblasts_23_to_27_september(events):
+    vote = events[(events["category"] == "referendum") & events["end_date"].notna()]
+    assert vote["group_id"].nunique() == 1
+    assert set(vote["oblast_code"]) == FOUR and len(vote) == 4
+    assert set(vote["start_date"].dt.strftime("%Y-%m-%d")) == {"2022-09-23"}
+    assert set(vote["end_date"].dt.strftime("%Y-%m-%d")) == {"2022-09-27"}
+    assert set(active_oblasts(events, "2022-09-25", "referendum")) == FOUR
+
+
+def test_11_september_plan_is_not_a_vote(events):
+    sep11 = events[(events["start_date"] == "2022-09-11") & (events["category"] == "referendum")]
+    assert len(sep11) > 0
+    assert set(sep11["verification"]) == {"not_held"}
+    assert "not held" in sep11.iloc[0]["title"].lower()
+    assert active_oblasts(events, "2022-09-11", "referendum") == []
+
+
+@pytest.mark.parametrize(
+    ("date", "needle", "category"),
+    [
+        ("2022-09-06", "Kharkiv counteroffensive", "combat"),
+        ("2022-09-20", "Zelenskyy's video address", "statement"),
+        ("2022-09-21", "Biden at the UN General Assembly", "statement"),
+        ("2022-10-12", "ES-11/4", "diplomacy"),
+        ("2022-09-30", "'accession treaties'", "annexation"),
+        ("2022-11-11", "Ukrainian forces enter Kherson", "liberation"),
+        ("2022-03-04", "Zaporizhzhia nuclear power plant", "nuclear_safety"),
+    ],
+)
+def test_reference_dates(events, date, needle, category):
+    hit = events[(events["start_date"] == date) & events["title"].str.contains(needle, regex=False)]
+    assert len(hit) >= 1
+    assert set(hit["category"]) == {category}
+
+
+def test_national_and_international_events_are_not_in_an_oblast(events):
+    wide = events[events["scope"] != "oblast"]
+    assert len(wide) >= 3
+    assert (wide["oblast_code"] == "").all() and wide["lat"].isna().all()
+
+
+def test_claims_name_the_side(events):
+    claims = events[events["verification"] == "claimed"]
+    assert len(claims) >= 5
+    assert set(claims["claimed_by"]) <= {"Russia", "Ukraine"}
+    assert set(events["verification"]) <= {"confirmed", "claimed", "not_held"}
+
+
+def test_coordinates_lie_in_the_stated_oblast(events, regions):
+    pts = events[events["lat"].notna()]
+    located = locate_points(pts["lon"].to_numpy(), pts["lat"].to_numpy(), regions)
+    mismatched = pts[located != pts["oblast_code"].to_numpy()]
+    assert mismatched.empty, mismatched[["id", "settlement", "oblast_code"]]
+
+
+def test_ids_stable_and_unique(events):
+    assert events["id"].is_unique
+    assert events["id"].str.match(r"^ev-\d{8}-[a-z0-9-]+(-UA-\d{2})?$").all()
+    shared = events.groupby("group_id")["oblast_code"].nunique()
+    sizes = events.groupby("group_id").size()
+    assert (shared == sizes).all()  # a multi-oblast event has one row per distinct oblast
+
+
+def test_neutral_wording(events):
+    loaded = ["terrorist", "heroic", "glorious", "nazi", "orcs", "liberated by russia"]
+    text = (events["title"] + " " + events["description"]).str.lower()
+    for word in loaded:
+        assert not text.str.contains(word, regex=False).any(), word
