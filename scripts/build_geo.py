@@ -48,7 +48,7 @@ NEIGHBOURS = {
     "MDA": "Moldova",
 }
 # lon/lat window the neighbours are clipped to (degrees): Ukraine plus a margin.
-CONTEXT_BBOX = (20.0, 43.0, 42.5, 53.5)
+CONTEXT_BBOX = (16.0, 41.0, 47.0, 56.5)
 DISPLAY_DECIMALS = 4  # ~11 m; shared vertices round identically, so no gaps appear
 
 

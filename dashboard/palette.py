@@ -1,0 +1,69 @@
+"""Colours and class breaks. Colour-blind-safe: ColorBrewer YlOrBr for counts, Paul Tol's
+'muted' qualitative scheme for categories (both hold up under deuteranopia and protanopia)."""
+
+from __future__ import annotations
+
+import math
+
+from dashboard.config import CATEGORIES
+
+NO_EVENTS = "#f4f4f2"
+# ColorBrewer YlOrBr, 5 classes: light (few) to dark (many).
+COUNT_COLOURS = ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")
+CATEGORY_COLOURS = dict(
+    zip(
+        CATEGORIES,
+        (
+            "#882255",  # occupation: wine
+            "#117733",  # liberation: green
+            "#999933",  # combat: olive
+            "#332288",  # referendum: indigo
+            "#AA4499",  # annexation: purple
+            "#CC6677",  # strike_on_civilians: rose
+            "#DDCC77",  # nuclear_safety: sand
+            "#222222",  # detention: near black
+            "#44AA99",  # humanitarian: teal
+            "#88CCEE",  # statement: cyan
+            "#8C8C8C",  # diplomacy: grey
+        ),
+        strict=True,
+    )
+)
+ACTIVE_OUTLINE = "#000000"
+OTHER_CATEGORY = "#555555"
+
+
+def class_breaks(max_count: int, classes: int = len(COUNT_COLOURS)) -> list[int]:
+    """Upper bounds of up to ``classes`` equal-width integer classes covering 1..max_count."""
+    if max_count <= 0:
+        return [1]
+    width = max(1, math.ceil(max_count / classes))
+    uppers = sorted({min(max_count, width * (i + 1)) for i in range(classes)})
+    return uppers
+
+
+def count_colour(count: int, breaks: list[int]) -> str:
+    """Fill colour for a count, given the class upper bounds from class_breaks."""
+    if count <= 0:
+        return NO_EVENTS
+    offset = len(COUNT_COLOURS) - len(breaks)  # fewer classes use the darker end
+    for i, upper in enumerate(breaks):
+        if count <= upper:
+            return COUNT_COLOURS[offset + i]
+    return COUNT_COLOURS[-1]
+
+
+def legend_bins(breaks: list[int]) -> list[tuple[str, str]]:
+    """(label, colour) rows for the legend, starting with 'no events'."""
+    rows = [("0", NO_EVENTS)]
+    lower = 1
+    for upper in breaks:
+        label = str(upper) if upper == lower else f"{lower}–{upper}"
+        rows.append((label, count_colour(upper, breaks)))
+        lower = upper + 1
+    return rows
+
+
+def category_colour(category: str) -> str:
+    """Marker colour for a category (unknown categories get a neutral grey)."""
+    return CATEGORY_COLOURS.get(category, OTHER_CATEGORY)
