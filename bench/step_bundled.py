@@ -1,0 +1,46 @@
+"""Per-step server cost on the bundled data: ``python -m bench.step_bundled``.
+
+Prints a table: load (read + validate + place) and, over 50 slider dates with a 7-day window,
+the time to build the view, the date layer and streamlit-folium's layer JavaScript.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pandas as pd
+from streamlit_folium import _get_feature_group_string
+
+from dashboard import maps
+from dashboard.config import EVENTS_CSV
+from dashboard.events import load_events
+from dashboard.regions import load_regions
+from dashboard.view import Filters, build_view
+
+
+def main() -> None:
+    regions = load_regions()
+    t0 = time.perf_counter()
+    result = load_events(EVENTS_CSV, regions)
+    load_ms = (time.perf_counter() - t0) * 1000
+    times, sizes = [], []
+    for day in pd.date_range("2022-09-01", "2022-10-20"):
+        t0 = time.perf_counter()
+        view = build_view(result.events, day, 7, Filters())
+        group = maps.date_layers(
+            regions, view.shown, view.counts, view.breaks, view.active, f"{day:%d %b}"
+        )
+        js = _get_feature_group_string(group, maps.base_map(regions))
+        times.append((time.perf_counter() - t0) * 1000)
+        sizes.append(len(js))
+    print(f"{'metric':34s} {'value':>10s}")
+    print(f"{'events (rows)':34s} {result.accepted:>10d}")
+    print(f"{'load + validate + place (ms)':34s} {load_ms:>10.1f}")
+    print(f"{'step median (ms)':34s} {statistics.median(times):>10.1f}")
+    print(f"{'step max (ms)':34s} {max(times):>10.1f}")
+    print(f"{'layer JS median (KB)':34s} {statistics.median(sizes) / 1024:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
