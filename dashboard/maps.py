@@ -107,6 +107,41 @@ def _geojson_of(frame) -> list[dict]:
     return json.loads(frame.to_json(drop_id=True))["features"]
 
 
+_STATIC: dict[int, dict[str, dict]] = {}
+
+
+def _static_features(regions: Regions) -> dict[str, dict]:
+    """Context and label FeatureCollections, built once per Regions (read-only afterwards)."""
+    cached = _STATIC.get(id(regions))
+    if cached is not None and cached["regions"] is regions:
+        return cached
+    context_features = []
+    for f in _geojson_of(regions.context):
+        kind = f["properties"]["kind"]
+        if kind == "country" and f["properties"]["iso_code"] != "UKR":
+            style = {"color": "#9a9a9a", "weight": 1, "fillColor": "#ececec", "fillOpacity": 1}
+        elif kind == "country":  # Ukraine's outline, over its oblasts
+            style = {"color": "#4d4d4d", "weight": 2, "fill": False}
+        else:
+            style = {"color": "#b5b5b5", "weight": 0.8, "fillColor": "#fbfbf8", "fillOpacity": 1}
+        context_features.append(_feature(f["geometry"], _style=style))
+    # Draw neighbours first, then Ukraine's oblasts, then the national outline on top.
+    order = {"#ececec": 0, "#fbfbf8": 1}
+    context_features.sort(key=lambda f: order.get(f["properties"]["_style"].get("fillColor"), 2))
+    labels = []
+    for code in FIVE_OBLASTS:
+        point = regions.display.loc[code, "geometry"].representative_point()
+        label = escape(regions.display.loc[code, "name_en"])
+        labels.append(_feature({"type": "Point", "coordinates": [point.x, point.y]}, _label=label))
+    cached = {
+        "regions": regions,
+        "context": {"type": "FeatureCollection", "features": context_features},
+        "labels": {"type": "FeatureCollection", "features": labels},
+    }
+    _STATIC[id(regions)] = cached
+    return cached
+
+
 def base_map(regions: Regions, tiles: str = "none") -> folium.Map:
     """The map that never changes with the date: context, oblast outlines, labels, assets."""
     m = folium.Map(
@@ -125,30 +160,9 @@ def base_map(regions: Regions, tiles: str = "none") -> folium.Map:
         url, attribution = TILES[tiles]
         folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=19).add_to(m)
 
-    ctx = regions.context
-    context_features = []
-    for f in _geojson_of(ctx):
-        kind = f["properties"]["kind"]
-        if kind == "country" and f["properties"]["iso_code"] != "UKR":
-            style = {"color": "#9a9a9a", "weight": 1, "fillColor": "#ececec", "fillOpacity": 1}
-        elif kind == "country":  # Ukraine's outline, over its oblasts
-            style = {"color": "#4d4d4d", "weight": 2, "fill": False}
-        else:
-            style = {"color": "#b5b5b5", "weight": 0.8, "fillColor": "#fbfbf8", "fillOpacity": 1}
-        context_features.append(_feature(f["geometry"], _style=style))
-    # Draw neighbours first, then Ukraine's oblasts, then the national outline on top.
-    order = {"#ececec": 0, "#fbfbf8": 1}
-    context_features.sort(key=lambda f: order.get(f["properties"]["_style"].get("fillColor"), 2))
-    GeoJsonLayer(
-        {"type": "FeatureCollection", "features": context_features}, "context", interactive=False
-    ).add_to(m)
-
-    labels = []
-    for code in FIVE_OBLASTS:
-        point = regions.display.loc[code, "geometry"].representative_point()
-        label = escape(regions.display.loc[code, "name_en"])
-        labels.append(_feature({"type": "Point", "coordinates": [point.x, point.y]}, _label=label))
-    GeoJsonLayer({"type": "FeatureCollection", "features": labels}, "labels", False).add_to(m)
+    static = _static_features(regions)
+    GeoJsonLayer(static["context"], "context", interactive=False).add_to(m)
+    GeoJsonLayer(static["labels"], "labels", False).add_to(m)
     return m
 
 
