@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from datetime import timedelta
+from html import escape
 from pathlib import Path
 
 # `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the root: add the root.
@@ -19,25 +20,47 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import assets, maps  # noqa: E402
+from dashboard import assets, datasets, maps  # noqa: E402
 from dashboard.config import (  # noqa: E402
-    CATEGORIES,
     EVENTS_CSV,
     FIVE_OBLASTS,
     OBLAST_NAMES_EN,
+    category_label,
 )
-from dashboard.events import LAST, LoadResult, UnreadableFile, load_events  # noqa: E402
+from dashboard.events import (  # noqa: E402
+    FORMAT_CHOICES,
+    LAST,
+    LoadResult,
+    UnreadableFile,
+    load_events,
+)
 from dashboard.exports import safe_csv_bytes  # noqa: E402
-from dashboard.palette import CATEGORY_COLOURS, legend_bins  # noqa: E402
+from dashboard.palette import category_colour, legend_bins  # noqa: E402
 from dashboard.regions import Regions, load_regions  # noqa: E402
-from dashboard.timeline import weekly_counts  # noqa: E402
-from dashboard.view import OUTSIDE, Filters, apply_filters, build_view, oblast_summary  # noqa: E402
+from dashboard.timeline import categories_in, weekly_counts  # noqa: E402
+from dashboard.view import (  # noqa: E402
+    OUTSIDE,
+    Filters,
+    apply_filters,
+    build_view,
+    has_fatalities,
+    oblast_summary,
+)
 
 log = logging.getLogger("oblast_events_map")
 WINDOW_OPTIONS = {"Cumulative": None, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90}
 CUSTOM = "Custom"
 TILE_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap", "carto-light": "CARTO light"}
 MAP_HEIGHT = 620
+OUTSIDE_LABEL = "Elsewhere / national / international"
+METRIC_LABELS = {"events": "Events", "fatalities": "Fatalities"}
+FORMAT_LABELS = {
+    "auto": "Detect from columns",
+    "native": "Native (data/README.md)",
+    "acled": "ACLED export",
+    "ucdp": "UCDP GED",
+}
+REPORT_ROWS = 20  # rejected records listed in the page
 TABLE_COLUMNS = {
     "start_date": "Start",
     "end_date": "End",
@@ -49,6 +72,14 @@ TABLE_COLUMNS = {
     "claimed_by": "Claimed by",
     "source_name": "Source",
     "source_url": "Source URL",
+    "dataset": "Dataset",
+}
+EXTRA_TABLE_COLUMNS = {
+    "event_type": "Event type",
+    "sub_event_type": "Sub-event type",
+    "actor1": "Actor 1 / side A",
+    "actor2": "Actor 2 / side B",
+    "fatalities": "Fatalities",
 }
 
 
@@ -73,64 +104,134 @@ def cached_regions() -> Regions:
 def cached_events(path: str, mtime: float) -> LoadResult | str:
     """Load once per file version; a hopeless file gives its message instead of a result."""
     try:
-        return load_events(path, cached_regions())
+        return load_events(path, cached_regions(), dataset=datasets.bundled_label(Path(path).name))
     except UnreadableFile as exc:
         return str(exc)
 
 
-def header(result: LoadResult) -> None:
-    events = result.events
+def header(events: pd.DataFrame, labels: list[str]) -> None:
     as_of = events[LAST].max().strftime("%d %B %Y") if len(events) else "—"
     st.title("Oblast Events Map: Kherson, Zaporizhzhia, Donetsk, Luhansk, Kharkiv")
     st.caption(
-        f"Sourced events of 2022 in the five oblasts hit hardest by the occupation and the "
-        f"so-called 'referendums' · {events['group_id'].nunique()} events, "
-        f"{len(events)} rows · data as of {as_of}. Every event links to its source; "
+        f"Events in the five oblasts hit hardest by the 2022 occupation and the so-called "
+        f"'referendums' · {events['group_id'].nunique():,} events, {len(events):,} rows from "
+        f"{' and '.join(labels)} · data up to {as_of}. Every event links to its source; "
         "claims by one side are marked as claims."
     )
 
 
-def sidebar(regions: Regions) -> tuple[Filters, str]:
-    with st.sidebar:
-        st.header("Filters")
-        categories = st.multiselect(
-            "Category",
-            list(CATEGORIES),
-            format_func=lambda c: c.replace("_", " "),
-            key="cat",
-            placeholder="All categories",
-        )
-        oblasts = st.multiselect(
-            "Oblast",
-            [*FIVE_OBLASTS, OUTSIDE],
-            format_func=lambda c: OBLAST_NAMES_EN.get(c, "Elsewhere / national / international"),
-            key="oblast",
-            placeholder="All oblasts",
-        )
-        query = st.text_input("Search title and description", key="q", max_chars=200)
-        st.header("Basemap")
-        tiles = st.selectbox(
-            "Tiles (need internet)",
-            list(TILE_LABELS),
-            index=list(TILE_LABELS).index(default_tiles()),
-            format_func=TILE_LABELS.get,
-            key="tiles",
-            help="The map is complete without tiles: oblasts and borders are drawn locally.",
-        )
-    return Filters(tuple(categories), tuple(oblasts), query), tiles
+def upload_panel(regions: Regions) -> datasets.Upload | None:
+    """Sidebar: load an events file into this session only. Returns the upload, if any."""
+    st.header("Your data")
+    limit = datasets.max_upload_mb(int(st.get_option("server.maxUploadSize")))
+    fmt = st.selectbox("Format", FORMAT_CHOICES, format_func=FORMAT_LABELS.get, key="upload_format")
+    file = st.file_uploader(
+        f"Load events (CSV, TSV, XLSX or Parquet; up to {limit} MB)",
+        type=list(datasets.UPLOAD_TYPES),
+        key="upload",
+        max_upload_size=limit,
+        help="Native, ACLED or UCDP GED files. The file stays in this browser session: it is "
+        "never written to disk or shown to anyone else.",
+    )
+    if file is None:
+        st.session_state.pop("_upload", None)
+        return None
+    token = (file.file_id, file.name, file.size, fmt)
+    cached = st.session_state.get("_upload")
+    if cached is None or cached[0] != token:
+        with st.spinner(f"Reading {file.name}…"):
+            upload = datasets.load_upload(file.name, file.getvalue(), fmt, regions, limit)
+        st.session_state["_upload"] = (token, upload)
+    return st.session_state["_upload"][1]
 
 
-def time_controls(result: LoadResult):
-    events = result.events
+def dataset_choice(upload: datasets.Upload | None) -> str:
+    if upload is None or upload.result is None or upload.result.accepted == 0:
+        return datasets.BUNDLED
+    return st.radio(
+        "Show events from",
+        datasets.CHOICES,
+        index=1,
+        key="dataset",
+        horizontal=True,
+        help=f"Bundled: the curated 2022 events. Uploaded: {upload.name}.",
+    )
+
+
+def keep_valid(key: str, options: list) -> None:
+    """Drop stale selections (e.g. categories of a file no longer shown) before a widget."""
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+
+
+def sidebar_filters(events: pd.DataFrame) -> tuple[Filters, str, bool, str]:
+    st.header("Filters")
+    options = categories_in(events)
+    keep_valid("cat", options)
+    categories = st.multiselect(
+        "Category",
+        options,
+        format_func=category_label,
+        key="cat",
+        placeholder="All categories",
+    )
+    oblasts = st.multiselect(
+        "Oblast",
+        [*FIVE_OBLASTS, OUTSIDE],
+        format_func=lambda c: OBLAST_NAMES_EN.get(c, OUTSIDE_LABEL),
+        key="oblast",
+        placeholder="All oblasts",
+    )
+    query = st.text_input("Search title and description", key="q", max_chars=200)
+    st.header("Map")
+    metrics = ["events", "fatalities"] if has_fatalities(events) else ["events"]
+    if st.session_state.get("metric") not in metrics:
+        st.session_state["metric"] = "events"
+    metric = st.radio(
+        "Colour oblasts by",
+        metrics,
+        format_func=METRIC_LABELS.get,
+        key="metric",
+        horizontal=True,
+        help="Fatalities: ACLED 'fatalities' or UCDP 'best' estimate, summed over the window.",
+    )
+    show_outside = st.toggle(
+        "Show events outside the five oblasts",
+        key="outside",
+        help="Drawn paler and smaller, over the rest of Ukraine. They are always counted in "
+        "the summary and listed in the table.",
+    )
+    return Filters(tuple(categories), tuple(oblasts), query), metric, show_outside, basemap()
+
+
+def basemap() -> str:
+    return st.selectbox(
+        "Tiles (need internet)",
+        list(TILE_LABELS),
+        index=list(TILE_LABELS).index(default_tiles()),
+        format_func=TILE_LABELS.get,
+        key="tiles",
+        help="The map is complete without tiles: oblasts and borders are drawn locally.",
+    )
+
+
+def time_controls(events: pd.DataFrame, data_key: tuple):
     first = events["start_date"].min().date()
     last = events[LAST].max().date()
+    if first == last:  # a slider needs a range: start a day earlier
+        first -= timedelta(days=1)
+    if st.session_state.get("_data_key") != data_key or "date" not in st.session_state:
+        # New data (or a new visitor): open on its latest date.
+        st.session_state["_data_key"] = data_key
+        st.session_state["date"] = last
+    else:  # keep the date inside the range of the data shown
+        st.session_state["date"] = min(max(st.session_state["date"], first), last)
     c1, c2, c3 = st.columns([6, 3, 1.4])
     with c1:
         date = st.slider(
             "Date",
             min_value=first,
             max_value=last,
-            value=last,
             step=timedelta(days=1),
             format="D MMM YYYY",
             key="date",
@@ -157,25 +258,35 @@ def time_controls(result: LoadResult):
     return date, window
 
 
-def legend(breaks: list[int], window: int | None) -> None:
-    what = "all events up to the date" if window is None else f"events in the last {window} days"
+def legend(view, categories: list[str], grid_step: float | None) -> None:
+    window = view.window_days
+    span = "up to the date" if window is None else f"in the last {window} days"
+    what = f"{METRIC_LABELS[view.metric].lower()} {span}"
     rows = "".join(
         f"<div><span style='display:inline-block;width:22px;height:14px;background:{colour};"
         f"border:1px solid #888;margin-right:6px;vertical-align:middle'></span>{label}</div>"
-        for label, colour in legend_bins(breaks)
+        for label, colour in legend_bins(view.breaks)
     )
+    if grid_step is None:
+        markers = "one circle per place, sized by its events; colour of the newest event's"
+    else:
+        km = round(grid_step * 111)
+        markers = (
+            f"too many places to draw one by one, so events are grouped in areas of about "
+            f"{grid_step}° (~{km} km), sized by their events; colour of the most common"
+        )
     cats = "".join(
         f"<div><span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
-        f"background:{colour};margin-right:6px;vertical-align:middle'></span>"
-        f"{name.replace('_', ' ')}</div>"
-        for name, colour in CATEGORY_COLOURS.items()
+        f"background:{category_colour(name)};margin-right:6px;vertical-align:middle'></span>"
+        f"{escape(category_label(name))}</div>"
+        for name in categories
     )
     st.markdown(
-        f"<div style='font-size:0.9rem'><b>Oblast fill</b>: {what}{rows}"
+        f"<div style='font-size:0.9rem'><b>Oblast fill</b>: {escape(what)}{rows}"
         "<div style='margin-top:6px'><span style='display:inline-block;width:22px;height:14px;"
         "border:3px solid #000;margin-right:6px;vertical-align:middle'></span>"
         "event under way on the date</div>"
-        f"<div style='margin-top:8px'><b>Markers</b>: newest event's category{cats}</div></div>",
+        f"<div style='margin-top:8px'><b>Markers</b>: {markers} category{cats}</div></div>",
         unsafe_allow_html=True,
     )
 
@@ -187,8 +298,8 @@ def timeline_chart(events: pd.DataFrame, date) -> None:
         return
     long = weekly.reset_index().melt("week", var_name="category", value_name="events")
     long = long[long["events"] > 0]
-    long["category"] = long["category"].str.replace("_", " ")
-    domain = [c.replace("_", " ") for c in CATEGORY_COLOURS]
+    keys = list(weekly.columns)
+    long["category"] = long["category"].map(category_label)
     bars = (
         alt.Chart(long)
         .mark_bar()
@@ -196,7 +307,11 @@ def timeline_chart(events: pd.DataFrame, date) -> None:
             x=alt.X("week:T", title="Week (Monday)"),
             y=alt.Y("sum(events):Q", title="Events per week"),
             color=alt.Color(
-                "category:N", scale=alt.Scale(domain=domain, range=list(CATEGORY_COLOURS.values()))
+                "category:N",
+                scale=alt.Scale(
+                    domain=[category_label(k) for k in keys],
+                    range=[category_colour(k) for k in keys],
+                ),
             ),
             tooltip=["week:T", "category:N", "events:Q"],
         )
@@ -206,16 +321,22 @@ def timeline_chart(events: pd.DataFrame, date) -> None:
         .mark_rule(color="black", strokeWidth=2)
         .encode(x="date:T")
     )
-    st.altair_chart((bars + rule).properties(height=220), use_container_width=True)
+    st.altair_chart((bars + rule).properties(height=220), width="stretch")
 
 
 def events_table(view, date) -> None:
-    table = view.shown[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
-    table["Under way"] = view.active.reindex(view.shown.index).to_numpy()
+    shown = view.shown
+    columns = dict(TABLE_COLUMNS)
+    for col, label in EXTRA_TABLE_COLUMNS.items():
+        if col in shown and shown[col].replace("", None).notna().any():
+            columns[col] = label
+    table = shown[list(columns)].rename(columns=columns)
+    table["Category"] = table["Category"].map(category_label)
+    table["Under way"] = view.active.reindex(shown.index).to_numpy()
     st.dataframe(
         table,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={
             "Start": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "End": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -232,32 +353,99 @@ def events_table(view, date) -> None:
     )
 
 
+def human_size(n: int) -> str:
+    """Bytes as KB or MB (binary units, as Streamlit's upload limit)."""
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.1f} KB"
+
+
+def validation_report(upload: datasets.Upload) -> None:
+    """What happened to every record of the uploaded file."""
+    result = upload.result
+    if result is None:
+        st.error(
+            f"{upload.name} cannot be used: {upload.error}. "
+            + (f"None of its {upload.rows} records were loaded. " if upload.rows else "")
+            + "The map still shows the bundled data."
+        )
+        return
+    rejected = len(result.rejected)
+    title = (
+        f"Validation report: {upload.name} · {result.accepted:,} of {result.rows:,} records "
+        f"accepted, {rejected:,} rejected"
+    )
+    if result.accepted == 0:
+        st.warning(f"{upload.name} holds no usable events; the map shows the bundled data.")
+    elif rejected:
+        st.warning(
+            f"{rejected:,} of {result.rows:,} records of {upload.name} were rejected and are "
+            "not on the map: the validation report below lists each one with its reason."
+        )
+    with st.expander(title, expanded=False):
+        st.caption(f"Read as {result.variant}; {result.read_as}; {human_size(upload.size)}.")
+        outcomes = result.outcomes()
+        for col, (label, n) in zip(st.columns(len(outcomes)), outcomes.items(), strict=True):
+            col.metric(label.capitalize(), f"{n:,}")
+        if not rejected:
+            return
+        reasons = result.reasons().rename_axis("Reason").reset_index(name="Records")
+        st.dataframe(reasons, hide_index=True, width="stretch", key="report_reasons")
+        st.markdown(f"First {min(REPORT_ROWS, rejected)} rejected records, with the file's cells:")
+        st.dataframe(
+            result.rejected.head(REPORT_ROWS),
+            hide_index=True,
+            width="stretch",
+            key="report_rejected",
+        )
+        st.download_button(
+            f"Download all {rejected:,} rejected records (CSV)",
+            data=safe_csv_bytes(result.rejected),
+            file_name=f"rejected-{Path(upload.name).stem}.csv",
+            mime="text/csv",
+            key="download_rejected",
+        )
+
+
 def page() -> None:
     st.set_page_config(page_title="Oblast Events Map", page_icon="🗺️", layout="wide")
     regions = cached_regions()
     path = events_path()
     mtime = path.stat().st_mtime if path.exists() else 0.0
-    result = cached_events(str(path), mtime)
-    if isinstance(result, str):
+    bundled = cached_events(str(path), mtime)
+    with st.sidebar:
+        upload = upload_panel(regions)
+        choice = dataset_choice(upload)
+    if isinstance(bundled, str):
+        st.error(f"The events file {path.name} cannot be loaded: {bundled}. Nothing was changed.")
+        bundled = None
+    uploaded = upload.result if upload is not None else None
+    events = datasets.combine(bundled, uploaded, choice)
+    labels = [str(x) for x in events["dataset"].unique()] if len(events) else []
+    if upload is not None:
+        validation_report(upload)
+    if len(events) == 0:
         st.title("Oblast Events Map")
-        st.error(f"The events file {path.name} cannot be loaded: {result}. Nothing was changed.")
+        st.warning("No valid events to show. Load an events file in the sidebar.")
         return
-    if result.accepted == 0:
-        st.title("Oblast Events Map")
-        st.warning(f"The events file {path.name} holds no valid events.")
-        return
-    header(result)
-    if len(result.rejected):
-        st.warning(f"{len(result.rejected)} record(s) of {path.name} were rejected.")
-    filters, tiles = sidebar(regions)
-    date, window = time_controls(result)
-    view = build_view(result.events, date, window, filters)
+    header(events, labels)
+    if bundled is not None and len(bundled.rejected) and choice != datasets.UPLOADED:
+        st.warning(f"{len(bundled.rejected)} record(s) of {path.name} were rejected.")
+    with st.sidebar:
+        filters, metric, show_outside, tiles = sidebar_filters(events)
+    date, window = time_controls(events, (choice, *labels))
+    view = build_view(events, date, window, filters, metric=metric)
     st.session_state["_view"] = view  # read by the app tests
 
     map_col, side_col = st.columns([3, 1])
     with map_col:
         layers = maps.date_layers(
-            regions, view.shown, view.counts, view.breaks, view.active, f"{date:%d %b %Y}"
+            regions,
+            view.shown,
+            view.counts,
+            view.breaks,
+            view.active,
+            f"{date:%d %b %Y}",
+            view.metric_column,
+            show_outside,
         )
         st_folium(
             maps.base_map(regions, tiles),
@@ -269,17 +457,18 @@ def page() -> None:
         )
     with side_col:
         st.subheader(f"{date:%d %B %Y}")
-        summary = oblast_summary(view, OBLAST_NAMES_EN)
-        st.dataframe(summary, hide_index=True, use_container_width=True, key="oblast_summary")
-        legend(view.breaks, window)
+        summary = oblast_summary(view, OBLAST_NAMES_EN, OUTSIDE_LABEL)
+        st.dataframe(summary, hide_index=True, width="stretch", key="oblast_summary")
+        legend(view, categories_in(view.shown) if len(view.shown) else [], layers.grid_step)
 
     st.subheader("Events per week")
-    timeline_chart(apply_filters(result.events, filters), date)
+    timeline_chart(apply_filters(events, filters), date)
     st.subheader(f"Events shown ({len(view.shown)})")
     events_table(view, date)
     st.caption(
         "Boundaries: Natural Earth 1:10m (public domain); Crimea and Sevastopol shown as part of "
-        "Ukraine (UN GA resolution 68/262). Events: data/events.csv, each with its source."
+        "Ukraine (UN GA resolution 68/262). Events: each with its source; ACLED data © ACLED "
+        "(acleddata.com), UCDP GED CC BY 4.0 (ucdp.uu.se), when loaded."
     )
 
 

@@ -89,3 +89,52 @@ SCOPES = ("oblast", "national", "international")
 VERIFICATIONS = ("confirmed", "claimed", "not_held")
 DATE_PRECISIONS = ("day", "disputed", "approximate")
 SIDES = ("Russia", "Ukraine")
+
+# Columns kept from ACLED and UCDP files (blank / NaN for native rows unless the file has them).
+EVENT_TYPE = "event_type"  # ACLED event_type; UCDP type of violence, in words
+SUB_EVENT_TYPE = "sub_event_type"  # ACLED sub_event_type (older ACLED: the old event type)
+ACTOR1 = "actor1"  # ACLED actor1 (+ assoc_actor_1); UCDP side_a
+ACTOR2 = "actor2"  # ACLED actor2 (+ assoc_actor_2); UCDP side_b
+FATALITIES = "fatalities"  # ACLED fatalities; UCDP best estimate of deaths
+FATALITIES_LOW = "fatalities_low"  # UCDP low estimate
+FATALITIES_HIGH = "fatalities_high"  # UCDP high estimate
+ADMIN2 = "admin2"  # ACLED admin2; UCDP adm_2
+EXTRA_TEXT_COLUMNS: tuple[str, ...] = (EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, ACTOR2, ADMIN2)
+EXTRA_NUMBER_COLUMNS: tuple[str, ...] = (FATALITIES, FATALITIES_LOW, FATALITIES_HIGH)
+DATASET = "dataset"  # which file a row came from, e.g. "Bundled: events.csv" or "Upload: x.csv"
+FORMAT = "format"  # native, acled or ucdp
+
+FORMATS: tuple[str, ...] = ("native", "acled", "ucdp")
+ACLED_URL = "https://acleddata.com/"
+UCDP_URL = "https://ucdp.uu.se/downloads/"
+
+# ACLED's event types (codebook 2019 onwards) and UCDP's types of violence, as category keys.
+ACLED_CATEGORIES: dict[str, str] = {
+    "battles": "Battles",
+    "explosions_remote_violence": "Explosions/Remote violence",
+    "violence_against_civilians": "Violence against civilians",
+    "protests": "Protests",
+    "riots": "Riots",
+    "strategic_developments": "Strategic developments",
+    "riots_protests": "Riots/Protests (ACLED before 2019)",
+}
+UCDP_CATEGORIES: dict[str, str] = {
+    "state_based": "State-based conflict",
+    "non_state": "Non-state conflict",
+    "one_sided": "One-sided violence",
+}
+CATEGORY_FAMILY: dict[str, str] = {
+    **dict.fromkeys(CATEGORIES, "native"),
+    **dict.fromkeys(ACLED_CATEGORIES, "acled"),
+    **dict.fromkeys(UCDP_CATEGORIES, "ucdp"),
+}
+ALL_CATEGORIES: tuple[str, ...] = tuple(CATEGORY_FAMILY)
+
+
+def category_label(key: str) -> str:
+    """Human label of a category key: 'strike on civilians', 'ACLED · Battles', 'UCDP · ...'."""
+    if key in ACLED_CATEGORIES:
+        return f"ACLED · {ACLED_CATEGORIES[key]}"
+    if key in UCDP_CATEGORIES:
+        return f"UCDP · {UCDP_CATEGORIES[key]}"
+    return str(key).replace("_", " ")

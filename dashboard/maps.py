@@ -17,11 +17,21 @@ from jinja2 import Template
 
 from dashboard import assets
 from dashboard.config import (
+    ACTOR1,
+    ACTOR2,
     CATEGORY,
     CLAIMED_BY,
+    DATASET,
     DESCRIPTION,
     END,
+    EVENT_TYPE,
+    FATALITIES,
+    FATALITIES_HIGH,
+    FATALITIES_LOW,
     FIVE_OBLASTS,
+    FORMAT,
+    ID,
+    IN_FIVE,
     LAT,
     LON,
     PLACED_OBLAST,
@@ -29,8 +39,10 @@ from dashboard.config import (
     SOURCE_NAME,
     SOURCE_URL,
     START,
+    SUB_EVENT_TYPE,
     TITLE,
     VERIFICATION,
+    category_label,
 )
 from dashboard.palette import ACTIVE_OUTLINE, category_colour, count_colour
 from dashboard.regions import Regions
@@ -38,6 +50,9 @@ from dashboard.regions import Regions
 CENTER = (48.2, 35.6)  # degrees: the five oblasts in view
 ZOOM = 6
 MAX_POPUP_EVENTS = 25
+MAX_PLACES = 600  # more distinct places than this: markers are grouped on a grid
+GRID_STEPS = (0.05, 0.1, 0.2, 0.5, 1.0)  # degrees, finest first
+AREA_POPUP_EVENTS = 5  # newest events listed in a grid cell's popup
 TILES = {
     "none": None,
     "osm": (
@@ -59,6 +74,7 @@ MAP_CSS = """<style>
 .oem-claim{color:#8a1c1c;font-weight:600}
 .oem-nothold{color:#555;font-weight:600}
 .oem-now{background:#111;color:#fff;padding:0 4px;border-radius:3px;font-size:11px}
+.oem-meta{color:#444;font-size:12px}
 .leaflet-container{background:#dfe9f2}
 </style>"""
 
@@ -174,7 +190,13 @@ def oblast_tooltip(
         f"<b>{escape(name_en)}</b> · {escape(name_uk)}",
         f"Events in window: {counts['total']}",
     ]
-    parts = [f"{escape(c.replace('_', ' '))}: {n}" for c, n in counts.items() if c != "total" and n]
+    if counts.get(FATALITIES, 0):
+        lines.append(f"Fatalities reported in window: {counts[FATALITIES]}")
+    parts = [
+        f"{escape(category_label(c))}: {n}"
+        for c, n in counts.items()
+        if c not in ("total", FATALITIES) and n
+    ]
     if parts:
         lines.append("<br>".join(parts))
     if active_titles:
@@ -189,15 +211,16 @@ def choropleth_layer(
     breaks: list[int],
     active: dict[str, list[tuple[str, str]]],
     date_label: str,
+    metric_column: str = "total",
 ) -> GeoJsonLayer:
-    """The five oblasts filled by count; those with an event under way get a heavy outline."""
+    """The five oblasts filled by count (or fatalities); an event under way: heavy outline."""
     features = []
     for f in _geojson_of(regions.display):
         code = f["properties"]["iso_code"]
         row = counts.loc[code]
         is_active = bool(active.get(code))
         style = {
-            "fillColor": count_colour(int(row["total"]), breaks),
+            "fillColor": count_colour(int(row[metric_column]), breaks),
             "fillOpacity": 0.85,
             "color": ACTIVE_OUTLINE if is_active else "#555555",
             "weight": 4 if is_active else 1.2,
@@ -216,6 +239,7 @@ def choropleth_layer(
                 f["geometry"],
                 iso_code=code,
                 count=int(row["total"]),
+                value=int(row[metric_column]),
                 active=is_active,
                 active_categories=sorted({cat for cat, _ in under_way}),
                 _style=style,
@@ -225,7 +249,12 @@ def choropleth_layer(
     return GeoJsonLayer({"type": "FeatureCollection", "features": features}, "oblasts")
 
 
+DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
+
+
 def _verification_html(ev) -> str:
+    if ev.get(FORMAT) in DATASET_NAMES:  # not checked by us: say who coded it
+        return f"As coded by {DATASET_NAMES[ev[FORMAT]]}"
     verification = ev[VERIFICATION]
     if verification == "claimed":
         return f"<span class='oem-claim'>Claim by {escape(str(ev[CLAIMED_BY]))}</span>"
@@ -241,6 +270,26 @@ def _dates_html(ev) -> str:
     return start
 
 
+def _dataset_html(ev) -> str:
+    """ACLED/UCDP details: type, actors or sides, fatalities; and which file the row is from."""
+    parts = []
+    fmt = ev.get(FORMAT, "native")
+    if fmt in ("acled", "ucdp"):
+        kind = " · ".join(escape(str(v)) for v in (ev[EVENT_TYPE], ev[SUB_EVENT_TYPE]) if v)
+        parts.append(kind)
+        who = " vs ".join(escape(str(v)) for v in (ev[ACTOR1], ev[ACTOR2]) if v)
+        if who:
+            parts.append(("Sides: " if fmt == "ucdp" else "Actors: ") + who)
+    if pd.notna(ev.get(FATALITIES)):
+        deaths = f"Fatalities: {int(ev[FATALITIES])}"
+        if pd.notna(ev.get(FATALITIES_LOW)) and pd.notna(ev.get(FATALITIES_HIGH)):
+            deaths += f" (low {int(ev[FATALITIES_LOW])}, high {int(ev[FATALITIES_HIGH])})"
+        parts.append(deaths)
+    if ev.get(DATASET):
+        parts.append(f"{escape(str(ev[DATASET]))}, record {escape(str(ev[ID]))}")
+    return "".join(f"<div class='oem-meta'>{p}</div>" for p in parts if p)
+
+
 def event_html(ev, active: bool) -> str:
     """One event in a popup: dates, category, title, description, claim status, source link."""
     colour = category_colour(ev[CATEGORY])
@@ -250,61 +299,128 @@ def event_html(ev, active: bool) -> str:
     return (
         "<div class='oem-ev'>"
         f"<div>{_dates_html(ev)} <span class='oem-chip' style='background:{colour}'>"
-        f"{escape(str(ev[CATEGORY]).replace('_', ' '))}</span>{now}</div>"
+        f"{escape(category_label(str(ev[CATEGORY])))}</span>{now}</div>"
         f"<b>{escape(str(ev[TITLE]))}</b>"
         f"<div>{escape(str(ev[DESCRIPTION]))}</div>"
+        f"{_dataset_html(ev)}"
         f"<div>{_verification_html(ev)} · Source: "
         f"<a href='{url}' target='_blank' rel='noopener noreferrer'>{source}</a></div>"
         "</div>"
     )
 
 
-def place_popup(settlement: str, events: pd.DataFrame, active_ids: set) -> str:
-    """Popup HTML for all events at one place, newest first."""
-    head = f"<h4>{escape(settlement) or 'Unnamed place'} · {len(events)} event(s)</h4>"
-    body = [
-        event_html(ev, ev.name in active_ids) for _, ev in events.head(MAX_POPUP_EVENTS).iterrows()
-    ]
-    more = len(events) - MAX_POPUP_EVENTS
+def place_popup(title: str, events: list[dict], active: list[bool], total: int) -> str:
+    """Popup HTML for the events at one place (or grid cell), newest first."""
+    head = f"<h4>{escape(title) or 'Unnamed place'} · {total} event(s)</h4>"
+    body = [event_html(ev, is_active) for ev, is_active in zip(events, active, strict=True)]
+    more = total - len(events)
     if more > 0:
         body.append(f"<div class='oem-ev'>… and {more} more: see the events table.</div>")
     return f"<div class='oem-pop'>{head}{''.join(body)}</div>"
 
 
-def markers_layer(events: pd.DataFrame, active_mask: pd.Series) -> GeoJsonLayer:
-    """One circle per place; colour of its newest event's category; heavy outline if under way."""
+def grid_step(lat: pd.Series, lon: pd.Series, max_places: int = MAX_PLACES) -> float | None:
+    """None when the distinct places fit; else the finest grid step (degrees) that fits."""
+    if len(pd.unique(lat.round(5) * 1000 + lon.round(5))) <= max_places:
+        return None
+    for step in GRID_STEPS:
+        cells = (lat / step).round().astype("int64") * 100_000 + (lon / step).round()
+        if cells.nunique() <= max_places:
+            return step
+    return GRID_STEPS[-1]
+
+
+def markers_layer(
+    events: pd.DataFrame, active_mask: pd.Series, show_outside: bool = False
+) -> GeoJsonLayer:
+    """One circle per place; colour of its newest event's category; heavy outline if under way.
+
+    Places outside the five oblasts are drawn only with ``show_outside``, paler and smaller,
+    as context. When there are more than MAX_PLACES places, events are grouped on a grid of
+    ``step`` degrees instead (one circle per cell, sized by its events): the layer property
+    ``grid_step`` says which is drawn.
+    """
     located = events[events[LAT].notna() & events[LON].notna()]
+    if not show_outside:
+        located = located[located[IN_FIVE]]
     located = located.sort_values(START, ascending=False, kind="stable")
-    active_ids = set(located.index[active_mask.reindex(located.index, fill_value=False)])
-    features = []
-    keyed = located.assign(_lat=located[LAT].round(5), _lon=located[LON].round(5))
-    for (lat, lon), group in keyed.groupby(["_lat", "_lon"], sort=True):
-        newest = group.iloc[0]
-        is_active = bool(active_ids & set(group.index))
-        n = len(group)
-        settlement = str(newest[SETTLEMENT])
-        style = {
-            "radius": min(16, 6 + 2 * (n**0.5)) + (3 if is_active else 0),
-            "color": ACTIVE_OUTLINE if is_active else "#ffffff",
-            "weight": 3 if is_active else 1.5,
-            "fillColor": category_colour(newest[CATEGORY]),
-            "fillOpacity": 0.95,
-        }
-        tip = f"{escape(settlement) or 'Event'}: {n} event(s)" + (
-            " · under way" if is_active else ""
+    active = active_mask.reindex(located.index, fill_value=False).astype(bool)
+    step = grid_step(located[LAT], located[LON])
+    if step is None:
+        keys = [located[LAT].round(5), located[LON].round(5)]
+        per_popup = MAX_POPUP_EVENTS
+    else:
+        keys = [(located[LAT] / step).round(), (located[LON] / step).round()]
+        per_popup = AREA_POPUP_EVENTS
+    group_id = located.groupby(keys, sort=True).ngroup()
+    by_group = located.groupby(group_id.to_numpy(), sort=True)
+    sizes = by_group.size()
+    any_active = active.groupby(group_id.to_numpy()).any()
+    newest = by_group.head(1).set_index(group_id[by_group.head(1).index].to_numpy())
+    where = by_group[[LAT, LON]].mean() if step else newest[[LAT, LON]]
+    if step is None:
+        colour_by = newest[CATEGORY]
+    else:  # a cell's colour: its most common category (ties: the newest of them)
+        pairs = pd.DataFrame({"g": group_id.to_numpy(), "c": located[CATEGORY].to_numpy()})
+        colour_by = (
+            pairs.groupby(["g", "c"], sort=False)
+            .size()
+            .sort_values(ascending=False, kind="stable")
+            .reset_index()
+            .drop_duplicates("g")
+            .set_index("g")["c"]
         )
+        biggest = int(sizes.max())
+        max_radius = min(20.0, max(6.0, step * 40))
+    top = by_group.head(per_popup)
+    top_ids = group_id[top.index].to_numpy()
+    top_records = top.to_dict("records")
+    top_active = active[top.index].tolist()
+    popups: dict[int, tuple[list, list]] = {}
+    for gid, record, is_active in zip(top_ids, top_records, top_active, strict=True):
+        entry = popups.setdefault(int(gid), ([], []))
+        entry[0].append(record)
+        entry[1].append(is_active)
+    features = []
+    for gid, n in sizes.items():
+        first = newest.loc[gid]
+        is_active = bool(any_active[gid])
+        inside = bool(first[IN_FIVE])
+        name = str(first[SETTLEMENT]) if step is None else f"Area of about {step}°"
+        if step is None:
+            radius = min(16, 6 + 2 * (n**0.5))
+        else:  # area ~ events, the largest cell filling about its grid square
+            radius = 3 + (max_radius - 3) * (n / biggest) ** 0.5
+        style = {
+            "radius": (radius if inside else 5) + (3 if is_active else 0),
+            "color": ACTIVE_OUTLINE if is_active else ("#ffffff" if inside else "#555555"),
+            "weight": 3 if is_active else (1.5 if inside else 1),
+            "fillColor": category_colour(colour_by[gid]),
+            "fillOpacity": 0.95 if inside else 0.55,
+        }
+        tip = f"{escape(name) or 'Event'}: {n} event(s)" + (" · under way" if is_active else "")
+        records, flags = popups[int(gid)]
         features.append(
             _feature(
-                {"type": "Point", "coordinates": [float(lon), float(lat)]},
-                count=n,
+                {
+                    "type": "Point",
+                    "coordinates": [
+                        round(float(where.loc[gid, LON]), 5),
+                        round(float(where.loc[gid, LAT]), 5),
+                    ],
+                },
+                count=int(n),
                 active=is_active,
-                category=str(newest[CATEGORY]),
+                inside=inside,
+                category=str(colour_by[gid]),
                 _style=style,
                 _tooltip=tip,
-                _popup=place_popup(settlement, group, active_ids),
+                _popup=place_popup(name, records, flags, int(n)),
             )
         )
-    return GeoJsonLayer({"type": "FeatureCollection", "features": features}, "events")
+    layer = GeoJsonLayer({"type": "FeatureCollection", "features": features}, "events")
+    layer.grid_step = step
+    return layer
 
 
 def date_layers(
@@ -314,6 +430,8 @@ def date_layers(
     breaks: list[int],
     active_mask: pd.Series,
     date_label: str,
+    metric_column: str = "total",
+    show_outside: bool = False,
 ) -> folium.FeatureGroup:
     """Everything that changes with the date and filters, as one FeatureGroup."""
     active_events = events[active_mask.reindex(events.index, fill_value=False)]
@@ -324,6 +442,8 @@ def date_layers(
         if code in FIVE_OBLASTS:
             active.setdefault(code, []).append((str(cat), str(title)))
     group = folium.FeatureGroup(name="events")
-    choropleth_layer(regions, counts, breaks, active, date_label).add_to(group)
-    markers_layer(events, active_mask).add_to(group)
+    choropleth_layer(regions, counts, breaks, active, date_label, metric_column).add_to(group)
+    markers = markers_layer(events, active_mask, show_outside)
+    markers.add_to(group)
+    group.grid_step = markers.grid_step  # for the legend: None = one circle per place
     return group

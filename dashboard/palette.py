@@ -29,6 +29,22 @@ CATEGORY_COLOURS = dict(
         strict=True,
     )
 )
+# ACLED event types and UCDP types of violence: Paul Tol's 'vibrant' scheme (colour-blind safe),
+# distinct from the muted native colours so both can share a map.
+CATEGORY_COLOURS.update(
+    {
+        "battles": "#CC3311",  # red
+        "explosions_remote_violence": "#EE7733",  # orange
+        "violence_against_civilians": "#EE3377",  # magenta
+        "protests": "#0077BB",  # blue
+        "riots": "#33BBEE",  # cyan
+        "strategic_developments": "#009988",  # teal
+        "riots_protests": "#0077BB",  # blue, as protests
+        "state_based": "#CC3311",
+        "non_state": "#EE7733",
+        "one_sided": "#EE3377",
+    }
+)
 ACTIVE_OUTLINE = "#000000"
 OTHER_CATEGORY = "#555555"
 

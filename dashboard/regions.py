@@ -111,3 +111,37 @@ def in_ukraine_bbox(lon: pd.Series, lat: pd.Series) -> pd.Series:
     """True where a point lies within Ukraine's bounding box (degrees, EPSG:4326)."""
     minx, miny, maxx, maxy = UKRAINE_BBOX
     return lon.between(minx, maxx) & lat.between(miny, maxy)
+
+
+UKRAINE_TOLERANCE = 0.02  # degrees (~2 km): the outline is simplified; border villages count in
+
+
+def _ukraine_outline(regions: Regions):
+    cached = _OUTLINES.get(id(regions))
+    if cached is None or cached[0] is not regions:
+        outline = regions.context.loc[
+            (regions.context["kind"] == "country") & (regions.context["iso_code"] == "UKR"),
+            "geometry",
+        ].iloc[0]
+        # Ukraine's outline includes Crimea and Sevastopol (UN GA resolution 68/262).
+        grown = outline.buffer(UKRAINE_TOLERANCE)
+        shapely.prepare(grown)
+        cached = (regions, grown)
+        _OUTLINES[id(regions)] = cached
+    return cached[1]
+
+
+_OUTLINES: dict[int, tuple[Regions, object]] = {}
+
+
+def in_ukraine(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndarray:
+    """True where a point (degrees, EPSG:4326) lies in Ukraine, within ~2 km of its border."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.zeros(lon.shape, dtype=bool)
+    minx, miny, maxx, maxy = UKRAINE_BBOX
+    cand = np.isfinite(lon) & np.isfinite(lat)
+    cand &= (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
+    if cand.any():
+        out[cand] = shapely.covers(_ukraine_outline(regions), shapely.points(lon[cand], lat[cand]))
+    return out

@@ -1,9 +1,16 @@
-"""Reading a delimited text file into a frame of raw strings, without losing a record."""
+"""Reading CSV, XLSX and Parquet files into a frame of raw strings, without losing a record.
+
+Text files: UTF-8 (with or without BOM), UTF-16 (BOM or not) and Windows-1251; comma,
+semicolon or tab delimited. Binary files are recognised by their first bytes, not their name.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -11,71 +18,216 @@ import pandas as pd
 from dashboard.config import RECORD
 
 BINARY_PROBE_BYTES = 8192
+BINARY_MESSAGE = "the file looks binary, not a CSV, XLSX or Parquet file"
+SNIFF_CHARS = 65536
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+MAX_XLSX_UNPACKED = 1 << 30  # bytes: refuse workbooks that unpack to more (a "zip bomb")
+csv.field_size_limit(1 << 24)  # long free-text cells (ACLED notes) are legitimate
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read at all; the message is meant for the user, in one line."""
+    """The file cannot be used at all; the message is meant for the user, in one line.
+
+    ``rows`` is the number of data records the file held when they could be counted (every
+    one of them is then rejected, for this reason), else 0.
+    """
+
+    def __init__(self, message: str, rows: int = 0) -> None:
+        super().__init__(message)
+        self.rows = rows
 
 
-def read_bytes(source: str | Path | bytes) -> bytes:
+@dataclass(frozen=True)
+class RawTable:
+    """A file's records as strings, plus how it was read.
+
+    ``frame`` has RECORD (1-based data record number) and one column per header cell
+    (lower-cased, trimmed); ``malformed`` has RECORD and ``reason`` for records that could
+    not be split into the header's fields; ``header`` is the first row exactly as read, so a
+    file without a header row can be re-read (see formats.py).
+    """
+
+    frame: pd.DataFrame
+    malformed: pd.DataFrame
+    header: list[str]
+    kind: str  # "csv", "xlsx" or "parquet"
+    encoding: str = ""
+    delimiter: str = ""
+
+    def describe(self) -> str:
+        """E.g. 'CSV, UTF-16, tab-delimited' or 'XLSX (first sheet)'."""
+        if self.kind == "csv":
+            return f"CSV, {self.encoding}, {DELIMITER_NAMES[self.delimiter]}-delimited"
+        if self.kind == "xlsx":
+            return "XLSX (first sheet)"
+        return "Parquet"
+
+
+def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> bytes:
     """Read a path (or pass bytes through), turning OS errors into UnreadableFile."""
     if isinstance(source, bytes):
-        return source
-    path = Path(source)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFile(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnreadableFile(f"{path}: is a directory, not a file") from None
-    except OSError as exc:
-        raise UnreadableFile(f"{path}: cannot be read ({exc.strerror})") from None
+        data = source
+    else:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if max_bytes is not None and size > max_bytes:
+                raise UnreadableFile(too_big_message(size, max_bytes))
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UnreadableFile(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UnreadableFile(f"{path}: is a directory, not a file") from None
+        except OSError as exc:
+            raise UnreadableFile(f"{path}: cannot be read ({exc.strerror})") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise UnreadableFile(too_big_message(len(data), max_bytes))
+    return data
 
 
-def decode(data: bytes) -> str:
-    """Decode UTF-8 (a BOM is dropped); anything else is reported, never guessed silently."""
+def too_big_message(size: int, max_bytes: int) -> str:
+    """The one-line message for a file over the size limit (sizes in MB)."""
+    return (
+        f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
+        "(OEM_MAX_UPLOAD_MB sets the limit); nothing was loaded"
+    )
+
+
+def read_table(data: bytes) -> RawTable:
+    """Read CSV/TSV text, an XLSX workbook (first sheet) or a Parquet file into strings."""
     if not data.strip():
         raise UnreadableFile("the file is empty")
-    if b"\x00" in data[:BINARY_PROBE_BYTES]:
-        raise UnreadableFile("the file looks binary, not a CSV text file")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if data[:4] == b"PAR1":
+        return _read_parquet(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableFile("old Excel .xls files are not supported: save it as .xlsx or CSV")
+    text, encoding = decode(data)
+    delimiter = sniff_delimiter(text)
+    frame, malformed, header = read_csv_text(text, delimiter)
+    return RawTable(frame, malformed, header, "csv", encoding, delimiter)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (BOM dropped), UTF-16 (BOM or not), Windows-1251."""
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _text_only(_decode(data, "utf-8-sig", "UTF-8 with BOM")), "UTF-8 with BOM"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _text_only(_decode(data, "utf-16", "UTF-16")), "UTF-16"
+    probe = data[:BINARY_PROBE_BYTES]
+    if b"\x00" in probe:
+        # UTF-16 without a BOM: ASCII text leaves every other byte zero.
+        even, odd = probe[0::2].count(0), probe[1::2].count(0)
+        if odd > 0.3 * len(probe) / 2 and even == 0:
+            return _text_only(_decode(data, "utf-16-le", "UTF-16")), "UTF-16 LE"
+        if even > 0.3 * len(probe) / 2 and odd == 0:
+            return _text_only(_decode(data, "utf-16-be", "UTF-16")), "UTF-16 BE"
+        raise UnreadableFile(BINARY_MESSAGE)
     try:
-        return data.decode("utf-8-sig")
+        return _text_only(data.decode("utf-8")), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: the other encoding Ukrainian and Russian spreadsheets are saved in.
+    return _text_only(_decode(data, "cp1251", "UTF-8 or Windows-1251")), "Windows-1251"
+
+
+def _text_only(text: str) -> str:
+    """The text, unless control characters say it is really binary data."""
+    head = text[:BINARY_PROBE_BYTES]
+    control = sum(1 for ch in head if ch < " " and ch not in "\t\r\n")
+    if control > max(2, len(head) // 20):
+        raise UnreadableFile(BINARY_MESSAGE)
+    return text
+
+
+def _decode(data: bytes, codec: str, name: str) -> str:
+    try:
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"the file is not valid UTF-8 (byte {exc.start})") from None
+        raise UnreadableFile(f"the file is not valid {name} (byte {exc.start})") from None
 
 
-def read_csv_text(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse CSV text into (records as strings, malformed records with a reason).
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the first records most evenly and widely."""
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    best, best_score = ",", (False, 0)
+    for delimiter in DELIMITERS:
+        try:
+            reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+            widths = [len(r) for r in itertools.islice(reader, 20) if r]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        score = (widths[0] > 1 and len(set(widths)) == 1, widths[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
-    Every record is in one or the other; both carry the 1-based data record number in RECORD.
+
+def clean_header(cells: list[str]) -> list[str]:
+    """Header cells as column names: trimmed, lower-case, BOM and NBSP removed, unique."""
+    names: list[str] = []
+    for i, cell in enumerate(cells):
+        name = str(cell).replace("\ufeff", "").replace("\xa0", " ").strip().lower()
+        name = name or f"column_{i + 1}"
+        while name in names:
+            name += "_dup"
+        names.append(name)
+    return names
+
+
+def read_csv_text(text: str, delimiter: str = ",") -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Parse delimited text into (records as strings, malformed records with a reason, header).
+
+    Every record is in one of the first two; both carry the 1-based data record number RECORD.
     """
-    short, long_ = _miscounted_records(text)
+    header, short, long_ = _count_fields(text, delimiter)
     if long_:
-        return _read_ragged(text)
+        frame, bad = _read_ragged(text, delimiter, header)
+        return frame, bad, header
     try:
         frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            engine="c",
         )
     except pd.errors.EmptyDataError:
         raise UnreadableFile("the file has no header row") from None
     except pd.errors.ParserError:
-        return _read_ragged(text)
-    frame.columns = [str(c).strip() for c in frame.columns]
+        frame, bad = _read_ragged(text, delimiter, header)
+        return frame, bad, header
+    frame.columns = clean_header(header)
     frame.insert(0, RECORD, range(1, len(frame) + 1))
     # pandas pads a short record with empty cells; the counting pass above found them.
     is_short = frame[RECORD].isin(short)
     bad = frame.loc[is_short, [RECORD]].assign(reason="record has fewer fields than the header")
-    return frame.loc[~is_short].reset_index(drop=True), bad.reset_index(drop=True)
+    return frame.loc[~is_short].reset_index(drop=True), bad.reset_index(drop=True), header
 
 
-def _miscounted_records(text: str) -> tuple[list[int], list[int]]:
-    """Record numbers with fewer / more fields than the header (one pass, nothing stored)."""
-    reader = csv.reader(io.StringIO(text))
+def _count_fields(text: str, delimiter: str) -> tuple[list[str], list[int], list[int]]:
+    """Header cells, and record numbers with fewer / more fields than the header."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     short: list[int] = []
     long_: list[int] = []
     try:
-        width = len(next(reader))
-        record = 0
+        header = next(reader)
+    except StopIteration:
+        raise UnreadableFile("the file has no header row") from None
+    except csv.Error as exc:
+        raise UnreadableFile(f"the header row cannot be parsed ({exc})") from None
+    width = len(header)
+    record = 0
+    try:
         for fields in reader:
             if not fields:
                 continue
@@ -84,18 +236,15 @@ def _miscounted_records(text: str) -> tuple[list[int], list[int]]:
                 short.append(record)
             elif len(fields) > width:
                 long_.append(record)
-    except (StopIteration, csv.Error):
-        return short, [0]  # let the careful path report it
-    return short, long_
+    except csv.Error:
+        return header, short, [0]  # let the careful path report it
+    return header, short, long_
 
 
-def _read_ragged(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_ragged(text: str, delimiter: str, header: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Slow path for files whose records do not all have the header's number of fields."""
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        raise UnreadableFile(f"the header row cannot be parsed ({exc})") from None
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader)
     good, bad = [], []
     record = 0
     while True:
@@ -115,5 +264,70 @@ def _read_ragged(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:
             bad.append({RECORD: record, "reason": reason})
         else:
             good.append([record, *fields])
-    frame = pd.DataFrame(good, columns=[RECORD, *header])
+    frame = pd.DataFrame(good, columns=[RECORD, *clean_header(header)])
     return frame, pd.DataFrame(bad, columns=[RECORD, "reason"])
+
+
+def _strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells of a typed frame as the strings a CSV of it would hold ('' for missing)."""
+    out = {}
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            text = values.dt.strftime("%Y-%m-%d").fillna("")
+        else:
+            text = values.map(_cell_text)
+        out[col] = text.astype(object)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, pd.Timestamp) or hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _from_rows(rows: pd.DataFrame, kind: str) -> RawTable:
+    """A header row plus data rows (already strings) as a RawTable; blank rows are skipped."""
+    if rows.empty:
+        raise UnreadableFile("the file has no header row")
+    header = [str(c) for c in rows.iloc[0].tolist()]
+    body = rows.iloc[1:]
+    body = body[(body != "").any(axis=1)]
+    frame = pd.DataFrame(body.to_numpy(), columns=clean_header(header))
+    frame.insert(0, RECORD, range(1, len(frame) + 1))
+    return RawTable(frame, pd.DataFrame(columns=[RECORD, "reason"]), header, kind)
+
+
+def _read_xlsx(data: bytes) -> RawTable:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile:
+        raise UnreadableFile("the file starts like a ZIP/XLSX file but is damaged") from None
+    if "xl/workbook.xml" not in names:
+        raise UnreadableFile("the file is a ZIP archive, not an XLSX workbook")
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise UnreadableFile("the workbook unpacks to more than 1 GB; save it as CSV instead")
+    try:
+        sheet = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for damaged workbooks
+        raise UnreadableFile(f"the workbook cannot be read ({type(exc).__name__})") from None
+    return _from_rows(_strings(sheet), "xlsx")
+
+
+def _read_parquet(data: bytes) -> RawTable:
+    try:
+        table = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises many types for damaged files
+        raise UnreadableFile(f"the Parquet file cannot be read ({type(exc).__name__})") from None
+    strings = _strings(table.reset_index(drop=True))
+    header = [str(c) for c in table.columns]
+    frame = strings.set_axis(clean_header(header), axis=1)
+    frame.insert(0, RECORD, range(1, len(frame) + 1))
+    return RawTable(frame, pd.DataFrame(columns=[RECORD, "reason"]), header, "parquet")

@@ -10,10 +10,27 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.config import CATEGORIES, CATEGORY, FIVE_OBLASTS, PLACED_OBLAST, START, VERIFICATION
+from dashboard.config import (
+    ALL_CATEGORIES,
+    CATEGORY,
+    FATALITIES,
+    FIVE_OBLASTS,
+    PLACED_OBLAST,
+    START,
+    VERIFICATION,
+)
 from dashboard.events import LAST
 
 TOTAL = "total"
+METRICS = ("events", "fatalities")  # what the choropleth shows
+METRIC_COLUMN = {"events": TOTAL, "fatalities": FATALITIES}
+
+
+def categories_in(events: pd.DataFrame) -> list[str]:
+    """Category keys present in the events, in the documented order (unknown ones last)."""
+    present = set(events[CATEGORY].unique())
+    known = [c for c in ALL_CATEGORIES if c in present]
+    return known + sorted(present - set(known))
 
 
 def as_day(date) -> pd.Timestamp:
@@ -52,12 +69,18 @@ def counted(events: pd.DataFrame) -> pd.Series:
 
 
 def counts_by_oblast(events: pd.DataFrame, date, window_days: int | None = None) -> pd.DataFrame:
-    """Counts per oblast (rows: the five ISO codes) and category (columns, plus 'total')."""
+    """Per oblast (rows: the five ISO codes): events per category present in ``events``,
+    'total', and 'fatalities' (sum of known figures; 0 where none are known)."""
     sel = events[in_window(events, date, window_days) & counted(events)]
     sel = sel[sel[PLACED_OBLAST].isin(FIVE_OBLASTS)]
     table = pd.crosstab(sel[PLACED_OBLAST], sel[CATEGORY])
-    table = table.reindex(index=list(FIVE_OBLASTS), columns=list(CATEGORIES), fill_value=0)
+    table = table.reindex(index=list(FIVE_OBLASTS), columns=categories_in(events), fill_value=0)
     table[TOTAL] = table.sum(axis=1)
+    if FATALITIES in sel.columns:
+        deaths = sel.groupby(PLACED_OBLAST)[FATALITIES].sum(min_count=1)
+        table[FATALITIES] = deaths.reindex(list(FIVE_OBLASTS)).fillna(0)
+    else:
+        table[FATALITIES] = 0
     return table.astype(int)
 
 
@@ -74,6 +97,6 @@ def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
     """Events per ISO week (Monday start) and category, national/international included."""
     sel = events[counted(events)]
     week = sel[START].dt.to_period("W-SUN").dt.start_time
-    table = pd.crosstab(week, sel[CATEGORY]).reindex(columns=list(CATEGORIES), fill_value=0)
+    table = pd.crosstab(week, sel[CATEGORY]).reindex(columns=categories_in(sel), fill_value=0)
     table.index.name = "week"
     return table

@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.config import (
     CATEGORY,
     DESCRIPTION,
+    FATALITIES,
     FIVE_OBLASTS,
     IN_FIVE,
     PLACED_OBLAST,
@@ -18,7 +19,14 @@ from dashboard.config import (
 )
 from dashboard.events import LAST
 from dashboard.palette import class_breaks
-from dashboard.timeline import TOTAL, active_on, counted, counts_by_oblast, in_window
+from dashboard.timeline import (
+    METRIC_COLUMN,
+    TOTAL,
+    active_on,
+    counted,
+    counts_by_oblast,
+    in_window,
+)
 
 OUTSIDE = "outside"  # filter option: events in none of the five oblasts (incl. national)
 WINDOW_CHOICES = (None, 7, 30, 90)  # None = cumulative
@@ -43,6 +51,12 @@ class View:
     counts: pd.DataFrame  # five oblasts x categories (+ total)
     active: pd.Series  # mask over `shown`: under way on the date (and counted)
     breaks: list[int] = field(default_factory=list)
+    metric: str = "events"  # what colours the oblasts: "events" or "fatalities"
+
+    @property
+    def metric_column(self) -> str:
+        """Column of ``counts`` the choropleth is coloured by."""
+        return METRIC_COLUMN[self.metric]
 
 
 def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -62,30 +76,41 @@ def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return events[mask]
 
 
-def max_window_count(events: pd.DataFrame, window_days: int | None) -> int:
-    """Largest per-oblast count over every date of the data, for this window length.
-
-    Class breaks built on it stay fixed while the slider moves, so colours compare across dates.
-    """
+def max_window_count(
+    events: pd.DataFrame, window_days: int | None, weights: str | None = None
+) -> int:
+    """Largest per-oblast count (or sum of ``weights``) over every date of the data, for this
+    window length. Class breaks built on it stay fixed while the slider moves, so colours
+    compare across dates."""
     sel = events[counted(events) & events[PLACED_OBLAST].isin(FIVE_OBLASTS)]
     if sel.empty:
         return 0
+    w = sel[weights].fillna(0).to_numpy(dtype=float) if weights else np.ones(len(sel))
+    sel = sel.assign(_w=w)
     if window_days is None:
-        return int(sel[PLACED_OBLAST].value_counts().max())
+        return int(sel.groupby(PLACED_OBLAST)["_w"].sum().max())
     days = pd.date_range(sel[START].min(), sel[LAST].max(), freq="D").to_numpy()
-    best = 0
+    first = days - np.timedelta64(window_days - 1, "D")
+    best = 0.0
     for _, group in sel.groupby(PLACED_OBLAST):
-        starts = np.sort(group[START].to_numpy())
-        lasts = np.sort(group[LAST].to_numpy())
-        first = days - np.timedelta64(window_days - 1, "D")
-        # started by the window's end, minus those over before the window's first day
-        n = np.searchsorted(starts, days, side="right") - np.searchsorted(lasts, first, side="left")
-        best = max(best, int(n.max()))
-    return best
+        by_start = group.sort_values(START)
+        by_last = group.sort_values(LAST)
+        started = np.concatenate([[0.0], np.cumsum(by_start["_w"].to_numpy())])
+        over = np.concatenate([[0.0], np.cumsum(by_last["_w"].to_numpy())])
+        # weight started by the window's end, minus weight over before the window's first day
+        i = np.searchsorted(by_start[START].to_numpy(), days, side="right")
+        j = np.searchsorted(by_last[LAST].to_numpy(), first, side="left")
+        best = max(best, float((started[i] - over[j]).max()))
+    return int(round(best))
 
 
 def build_view(
-    events: pd.DataFrame, date, window_days: int | None, filters: Filters, breaks=None
+    events: pd.DataFrame,
+    date,
+    window_days: int | None,
+    filters: Filters,
+    breaks=None,
+    metric: str = "events",
 ) -> View:
     """Filter, window and count: the cheap per-step work."""
     day = pd.Timestamp(date).normalize()
@@ -95,18 +120,31 @@ def build_view(
     active = active_on(shown, day) & counted(shown)
     counts = counts_by_oblast(filtered, day, window_days)
     if breaks is None:
-        breaks = class_breaks(max_window_count(filtered, window_days))
-    return View(day, window_days, shown, counts, active, breaks)
+        weights = FATALITIES if metric == "fatalities" and FATALITIES in filtered else None
+        breaks = class_breaks(max_window_count(filtered, window_days, weights))
+    return View(day, window_days, shown, counts, active, breaks, metric)
 
 
-def oblast_summary(view: View, names: dict[str, str]) -> pd.DataFrame:
-    """Per-oblast table beside the map: name, events in window, under way on the date."""
+def has_fatalities(events: pd.DataFrame) -> bool:
+    """True when any event carries a fatality figure (ACLED, UCDP or a native column)."""
+    return FATALITIES in events and bool(events[FATALITIES].notna().any())
+
+
+def oblast_summary(view: View, names: dict[str, str], outside_label: str) -> pd.DataFrame:
+    """Per-oblast table beside the map: events in window, under way on the date, fatalities
+    (when known), and one row for everything outside the five oblasts."""
     under_way = view.shown.loc[view.active, PLACED_OBLAST].value_counts()
-    return pd.DataFrame(
+    outside = view.shown[~view.shown[IN_FIVE] & counted(view.shown)]
+    table = pd.DataFrame(
         {
-            "Oblast": [names[c] for c in FIVE_OBLASTS],
-            "Events": [int(view.counts.loc[c, TOTAL]) for c in FIVE_OBLASTS],
-            "Under way": [int(under_way.get(c, 0)) for c in FIVE_OBLASTS],
+            "Oblast": [names[c] for c in FIVE_OBLASTS] + [outside_label],
+            "Events": [int(view.counts.loc[c, TOTAL]) for c in FIVE_OBLASTS] + [len(outside)],
+            "Under way": [int(under_way.get(c, 0)) for c in FIVE_OBLASTS]
+            + [int(view.active.reindex(outside.index).sum())],
         },
-        index=list(FIVE_OBLASTS),
+        index=[*FIVE_OBLASTS, OUTSIDE],
     )
+    if has_fatalities(view.shown):
+        deaths = [int(view.counts.loc[c, FATALITIES]) for c in FIVE_OBLASTS]
+        table["Fatalities"] = [*deaths, int(outside[FATALITIES].fillna(0).sum())]
+    return table

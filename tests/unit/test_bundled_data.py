@@ -140,3 +140,15 @@ def test_neutral_wording(events):
     text = (events["title"] + " " + events["description"]).str.lower()
     for word in loaded:
         assert not text.str.contains(word, regex=False).any(), word
+
+
+def test_every_setting_the_code_reads_is_documented_in_the_readme():
+    import re
+
+    from dashboard.config import ROOT
+
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "dashboard").glob("*.py"))
+    settings = set(re.findall(r"\bOEM_[A-Z_]+\b", code))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert settings >= {"OEM_TILES", "OEM_EVENTS_CSV", "OEM_MAX_UPLOAD_MB"}
+    assert all(f"`{name}`" in readme for name in settings), settings

@@ -163,8 +163,12 @@ def test_header_only_file_has_no_rows(regions):
         (b"", "empty"),
         (b"   \n\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-        (b"a,b\n1,2\n", "missing required column"),
-        ("id,start_date\n\xe9".encode("latin-1"), "not valid UTF-8"),
+        (b"a,b\n1,2\n", "match no known format .found: a, b"),
+        (b"id,start_date\n1,2\n", "missing required column.s. category, title, source_url"),
+        (b"\xff\xfeA\x00\xd8", "not valid UTF-16"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old Excel .xls"),
+        (b"PK\x03\x04broken", "damaged"),
+        (b"PAR1broken", "Parquet file cannot be read"),
     ],
 )
 def test_hopeless_files_raise_one_clear_message(regions, data, message):

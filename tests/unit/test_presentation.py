@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
+from bench.synth import native_events
 from dashboard import maps
+from dashboard.config import EVENTS_CSV
 from dashboard.events import load_events
 from dashboard.exports import neutralise, safe_csv_bytes
 from dashboard.palette import NO_EVENTS, class_breaks, count_colour, legend_bins
@@ -93,3 +95,24 @@ def test_filters_and_fixed_breaks(regions):
     assert max_window_count(events, None) == 2
     assert max_window_count(events, 1) == 1
     assert max_window_count(events, 2) == 2
+
+
+def test_many_places_are_grouped_on_a_grid_and_nothing_is_dropped(regions):
+    events = load_events(native_events(5000, seed=3).to_csv(index=False).encode(), regions).events
+    active = pd.Series(False, index=events.index)
+    layer = maps.markers_layer(events, active)
+    features = layer.data["features"]
+    assert layer.grid_step is not None
+    assert len(features) <= maps.MAX_PLACES
+    assert sum(f["properties"]["count"] for f in features) == len(events)
+    popup = features[0]["properties"]["_popup"]
+    assert popup.count("class='oem-ev'") <= maps.AREA_POPUP_EVENTS + 1
+
+
+def test_few_places_get_one_circle_each(regions):
+    events = load_events(EVENTS_CSV, regions).events
+    layer = maps.markers_layer(events, pd.Series(False, index=events.index))
+    assert layer.grid_step is None
+    located = events[events["lat"].notna() & events["in_five"]]
+    places = located[["lat", "lon"]].round(5).drop_duplicates()
+    assert len(layer.data["features"]) == len(places)

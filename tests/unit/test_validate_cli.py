@@ -22,7 +22,9 @@ def test_all_accepted_exits_0(tmp_path, capsys):
     code, out, _ = run(capsys, path, "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"rows", "accepted", "rejected", "by_oblast", "outside", "errors"}
+    contract = {"rows", "accepted", "rejected", "by_oblast", "outside", "errors"}
+    assert contract <= set(data)
+    assert (data["format"], data["read_as"]) == ("native", "CSV, UTF-8, comma-delimited")
     assert (data["rows"], data["accepted"], data["rejected"]) == (1, 1, 0)
     assert data["by_oblast"] == {"UA-65": 1, "UA-23": 0, "UA-14": 0, "UA-09": 0, "UA-63": 0}
 
@@ -65,4 +67,16 @@ def test_unreadable_file_exits_2_with_one_line(tmp_path, content):
 def test_missing_file_exits_2(tmp_path, capsys):
     code, out, _ = run(capsys, tmp_path / "absent.csv", "--json")
     assert code == 2
-    assert "no such file" in json.loads(out)["error"]
+    data = json.loads(out)
+    assert "no such file" in data["error"]
+    assert data["accepted"] + data["rejected"] == data["rows"] == 0
+
+
+def test_unusable_file_rejects_every_counted_record(tmp_path, capsys):
+    path = tmp_path / "wrong.csv"
+    path.write_bytes(b"foo,bar\n1,2\n3,4\n")
+    code, out, _ = run(capsys, path, "--json", "--format", "acled")
+    data = json.loads(out)
+    assert code == 2
+    assert (data["rows"], data["accepted"], data["rejected"]) == (2, 0, 2)
+    assert "not in the ACLED format: missing required column(s) event_date" in data["error"]
