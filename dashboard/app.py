@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from datetime import timedelta
 from html import escape
@@ -37,6 +38,7 @@ from dashboard.events import (  # noqa: E402
 from dashboard.exports import safe_csv_bytes  # noqa: E402
 from dashboard.palette import category_colour, legend_bins  # noqa: E402
 from dashboard.regions import Regions, load_regions  # noqa: E402
+from dashboard.textsafe import md_escape  # noqa: E402
 from dashboard.timeline import categories_in, weekly_counts  # noqa: E402
 from dashboard.view import (  # noqa: E402
     OUTSIDE,
@@ -115,8 +117,8 @@ def header(events: pd.DataFrame, labels: list[str]) -> None:
     st.caption(
         f"Events in the five oblasts hit hardest by the 2022 occupation and the so-called "
         f"'referendums' · {events['group_id'].nunique():,} events, {len(events):,} rows from "
-        f"{' and '.join(labels)} · data up to {as_of}. Every event links to its source; "
-        "claims by one side are marked as claims."
+        f"{' and '.join(md_escape(x) for x in labels)} · data up to {as_of}. Every event links "
+        "to its source; claims by one side are marked as claims."
     )
 
 
@@ -154,7 +156,7 @@ def dataset_choice(upload: datasets.Upload | None) -> str:
         index=1,
         key="dataset",
         horizontal=True,
-        help=f"Bundled: the curated 2022 events. Uploaded: {upload.name}.",
+        help=f"Bundled: the curated 2022 events. Uploaded: {md_escape(upload.name)}.",
     )
 
 
@@ -361,30 +363,31 @@ def human_size(n: int) -> str:
 def validation_report(upload: datasets.Upload) -> None:
     """What happened to every record of the uploaded file."""
     result = upload.result
+    name = md_escape(upload.name)
     if result is None:
         st.error(
-            f"{upload.name} cannot be used: {upload.error}. "
+            f"{name} cannot be used: {md_escape(upload.error)}. "
             + (f"None of its {upload.rows} records were loaded. " if upload.rows else "")
             + "The map still shows the bundled data."
         )
         return
     rejected = len(result.rejected)
     title = (
-        f"Validation report: {upload.name} · {result.accepted:,} of {result.rows:,} records "
+        f"Validation report: {name} · {result.accepted:,} of {result.rows:,} records "
         f"accepted, {rejected:,} rejected"
     )
     if result.accepted == 0:
-        st.warning(f"{upload.name} holds no usable events; the map shows the bundled data.")
+        st.warning(f"{name} holds no usable events; the map shows the bundled data.")
     elif rejected:
         st.warning(
-            f"{rejected:,} of {result.rows:,} records of {upload.name} were rejected and are "
+            f"{rejected:,} of {result.rows:,} records of {name} were rejected and are "
             "not on the map: the validation report below lists each one with its reason."
         )
     with st.expander(title, expanded=False):
         st.caption(f"Read as {result.variant}; {result.read_as}; {human_size(upload.size)}.")
         outcomes = result.outcomes()
         for col, (label, n) in zip(st.columns(len(outcomes)), outcomes.items(), strict=True):
-            col.metric(label.capitalize(), f"{n:,}")
+            col.metric(label[0].upper() + label[1:], f"{n:,}")
         if not rejected:
             return
         reasons = result.reasons().rename_axis("Reason").reset_index(name="Records")
@@ -399,7 +402,7 @@ def validation_report(upload: datasets.Upload) -> None:
         st.download_button(
             f"Download all {rejected:,} rejected records (CSV)",
             data=safe_csv_bytes(result.rejected),
-            file_name=f"rejected-{Path(upload.name).stem}.csv",
+            file_name=f"rejected-{re.sub(r'[^A-Za-z0-9._-]+', '_', Path(upload.name).stem)}.csv",
             mime="text/csv",
             key="download_rejected",
         )
@@ -415,20 +418,25 @@ def page() -> None:
         upload = upload_panel(regions)
         choice = dataset_choice(upload)
     if isinstance(bundled, str):
-        st.error(f"The events file {path.name} cannot be loaded: {bundled}. Nothing was changed.")
+        st.error(
+            f"The events file {md_escape(path.name)} cannot be loaded: {md_escape(bundled)}. "
+            "Nothing was changed."
+        )
         bundled = None
     uploaded = upload.result if upload is not None else None
     events = datasets.combine(bundled, uploaded, choice)
     labels = [str(x) for x in events["dataset"].unique()] if len(events) else []
-    if upload is not None:
-        validation_report(upload)
     if len(events) == 0:
         st.title("Oblast Events Map")
+        if upload is not None:
+            validation_report(upload)
         st.warning("No valid events to show. Load an events file in the sidebar.")
         return
     header(events, labels)
+    if upload is not None:
+        validation_report(upload)
     if bundled is not None and len(bundled.rejected) and choice != datasets.UPLOADED:
-        st.warning(f"{len(bundled.rejected)} record(s) of {path.name} were rejected.")
+        st.warning(f"{len(bundled.rejected)} record(s) of {md_escape(path.name)} were rejected.")
     with st.sidebar:
         filters, metric, show_outside, tiles = sidebar_filters(events)
     date, window = time_controls(events, (choice, *labels))

@@ -103,6 +103,7 @@ class LoadResult:
             .str.split("; ")
             .explode()
             .str.replace(r"'[^']*'|\"[^\"]*\"", "…", regex=True)
+            .str.replace(r"-?\d+\.\d+", "…", regex=True)
             .str.replace(r"\(first at record \d+\)", "", regex=True)
             .str.replace(
                 r"record has \d+ fields, the header has \d+", "wrong number of fields", regex=True

@@ -1,6 +1,7 @@
 """AppTest: an analyst uploads a file; it is validated, reported, shown, and kept to the session."""
 
 import hashlib
+import re
 from datetime import date
 
 import pytest
@@ -31,8 +32,13 @@ def acled_page():
     return upload(page(), "acled_current.csv", samples.acled_current())
 
 
+def plain(markdown: str) -> str:
+    """Markdown with its backslash escapes removed: the text a reader sees."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def expander_labels(app) -> list[str]:
-    return [e.label for e in app.expander]
+    return [plain(e.label) for e in app.expander]
 
 
 def test_upload_is_validated_reported_and_shown(acled_page):
@@ -46,7 +52,7 @@ def test_upload_is_validated_reported_and_shown(acled_page):
     assert app.radio(key="dataset").value == "Uploaded"
     assert set(shown(app)["format"]) == {"acled"}
     assert len(shown(app)) == 6  # cumulative up to the last date of the file
-    assert any("Upload: acled_current.csv" in c.value for c in app.caption)
+    assert any("Upload: acled_current.csv" in plain(c.value) for c in app.caption)
     assert any("Read as ACLED (current columns); CSV, UTF-8" in c.value for c in app.caption)
 
 
@@ -94,7 +100,7 @@ def test_events_outside_the_five_are_counted_and_drawn_on_request(acled_page):
 def test_unusable_upload_says_why_and_keeps_the_bundled_map():
     bad = samples.FIXTURES[[f.name for f in samples.FIXTURES].index("missing_column.csv")]
     app = upload(page(), "wrong.csv", bad.build())
-    message = app.error[0].value
+    message = plain(app.error[0].value)
     assert "wrong.csv cannot be used" in message
     assert "missing required column(s) source_url" in message
     assert "None of its 2 records were loaded" in message
@@ -104,7 +110,7 @@ def test_unusable_upload_says_why_and_keeps_the_bundled_map():
 def test_upload_over_the_size_limit_is_refused(monkeypatch):
     monkeypatch.setenv("OEM_MAX_UPLOAD_MB", "1")
     app = upload(page(), "big.csv", samples.acled_current() * 100_000)
-    assert "over the 1 MB limit" in app.error[0].value
+    assert "over the 1 MB limit" in plain(app.error[0].value)
 
 
 def test_upload_stays_in_its_session_and_off_the_disk(acled_page):
@@ -129,3 +135,12 @@ def test_hostile_upload_is_escaped_in_popups_and_tooltips():
     maps.date_layers(regions, view.shown, view.counts, view.breaks, view.active, "x").add_to(m)
     html = m.get_root().render()
     assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_markdown_in_file_and_column_names_is_shown_as_text():
+    name = "![x](http://example.org/p.png)[a](javascript:alert(1)).csv"
+    app = upload(page(), name, b"![img](http://example.org/q.png),b\n1,2\n")
+    message = app.error[0].value
+    assert "](" not in message.replace("\\]\\(", "")  # every bracket escaped
+    assert "\\!\\[x\\]\\(http\\:" in message
+    assert plain(message).startswith(name + " cannot be used")

@@ -176,3 +176,28 @@ def test_a_100k_row_acled_file_loses_nothing(regions):
         "16-05-2025)": 100
     }
     assert sum(result.by_oblast().values()) == 99_900
+
+
+def test_reasons_are_grouped_by_kind_for_the_report(regions):
+    data = samples.delimited(
+        [
+            samples.acled(event_id_cnty="A", latitude="52.2297", longitude="21.0122"),
+            samples.acled(event_id_cnty="B", latitude="50.5997", longitude="36.5983"),
+            samples.acled(event_id_cnty="C", event_date="soon"),
+            samples.acled(event_id_cnty="C"),
+        ],
+        samples.ACLED_COLUMNS,
+    )
+    result = load_events(data, regions)
+    assert result.reasons().to_dict() == {
+        "coordinates outside Ukraine: latitude …, longitude …": 2,
+        "bad event_date … (expected YYYY-MM-DD, 16 May 2025, 07-Feb-25, 30-Sept-24 or day-first "
+        "16-05-2025)": 1,
+        "duplicate event_id_cnty …": 1,
+    }
+    assert result.outcomes() == {
+        "accepted: in the five oblasts": 0,
+        "accepted: elsewhere in Ukraine": 0,
+        "accepted: national / international": 0,
+        "rejected": 4,
+    }
