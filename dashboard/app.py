@@ -44,6 +44,7 @@ from dashboard.view import (  # noqa: E402
     OUTSIDE,
     Filters,
     apply_filters,
+    breaks_for,
     build_view,
     has_fatalities,
     oblast_summary,
@@ -439,8 +440,20 @@ def page() -> None:
         st.warning(f"{len(bundled.rejected)} record(s) of {md_escape(path.name)} were rejected.")
     with st.sidebar:
         filters, metric, show_outside, tiles = sidebar_filters(events)
-    date, window = time_controls(events, (choice, *labels))
-    view = build_view(events, date, window, filters, metric=metric)
+    # Identifies the data shown: which datasets, which upload (a re-upload under the same name
+    # is another file), which version of the bundled file.
+    upload_token = st.session_state["_upload"][0] if upload is not None else None
+    data_key = (choice, *labels, upload_token, mtime)
+    date, window = time_controls(events, data_key)
+    # Class breaks depend on the data, filters, window and metric, never on the date: keep them.
+    breaks_key = (data_key, filters, window, metric)
+    if st.session_state.get("_breaks", (None,))[0] != breaks_key:
+        st.session_state["_breaks"] = (
+            breaks_key,
+            breaks_for(apply_filters(events, filters), window, metric),
+        )
+    breaks = st.session_state["_breaks"][1]
+    view = build_view(events, date, window, filters, breaks=breaks, metric=metric)
     st.session_state["_view"] = view  # read by the app tests
 
     map_col, side_col = st.columns([3, 1])

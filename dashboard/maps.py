@@ -381,12 +381,17 @@ def markers_layer(
         entry = popups.setdefault(int(gid), ([], []))
         entry[0].append(record)
         entry[1].append(is_active)
+    # Per-group values as plain dicts: label-based lookups per feature are slow at scale.
+    inside_of = newest[IN_FIVE].astype(bool).to_dict()
+    settlement_of = newest[SETTLEMENT].astype(str).to_dict()
+    colour_of = colour_by.astype(str).to_dict()
+    active_of = any_active.to_dict()
+    lon_of, lat_of = where[LON].to_dict(), where[LAT].to_dict()
     features = []
     for gid, n in sizes.items():
-        first = newest.loc[gid]
-        is_active = bool(any_active[gid])
-        inside = bool(first[IN_FIVE])
-        name = str(first[SETTLEMENT]) if step is None else f"Area of about {step}°"
+        is_active = bool(active_of[gid])
+        inside = inside_of[gid]
+        name = settlement_of[gid] if step is None else f"Area of about {step}°"
         if step is None:
             radius = min(16, 6 + 2 * (n**0.5))
         else:  # area ~ events, the largest cell filling about its grid square
@@ -395,7 +400,7 @@ def markers_layer(
             "radius": (radius if inside else 5) + (3 if is_active else 0),
             "color": ACTIVE_OUTLINE if is_active else ("#ffffff" if inside else "#555555"),
             "weight": 3 if is_active else (1.5 if inside else 1),
-            "fillColor": category_colour(colour_by[gid]),
+            "fillColor": category_colour(colour_of[gid]),
             "fillOpacity": 0.95 if inside else 0.55,
         }
         tip = f"{escape(name) or 'Event'}: {n} event(s)" + (" · under way" if is_active else "")
@@ -404,15 +409,12 @@ def markers_layer(
             _feature(
                 {
                     "type": "Point",
-                    "coordinates": [
-                        round(float(where.loc[gid, LON]), 5),
-                        round(float(where.loc[gid, LAT]), 5),
-                    ],
+                    "coordinates": [round(float(lon_of[gid]), 5), round(float(lat_of[gid]), 5)],
                 },
                 count=int(n),
                 active=is_active,
                 inside=inside,
-                category=str(colour_by[gid]),
+                category=colour_of[gid],
                 _style=style,
                 _tooltip=tip,
                 _popup=place_popup(name, records, flags, int(n)),

@@ -82,24 +82,30 @@ def max_window_count(
     """Largest per-oblast count (or sum of ``weights``) over every date of the data, for this
     window length. Class breaks built on it stay fixed while the slider moves, so colours
     compare across dates."""
-    sel = events[counted(events) & events[PLACED_OBLAST].isin(FIVE_OBLASTS)]
-    if sel.empty:
+    keep = (counted(events) & events[PLACED_OBLAST].isin(FIVE_OBLASTS)).to_numpy()
+    if not keep.any():
         return 0
-    w = sel[weights].fillna(0).to_numpy(dtype=float) if weights else np.ones(len(sel))
-    sel = sel.assign(_w=w)
+    # Plain arrays: sorting whole frames per step would copy every column.
+    codes = events[PLACED_OBLAST].to_numpy()[keep]
+    starts = events[START].to_numpy()[keep]
+    lasts = events[LAST].to_numpy()[keep]
+    w = events[weights].fillna(0).to_numpy(dtype=float)[keep] if weights else np.ones(len(codes))
     if window_days is None:
-        return int(sel.groupby(PLACED_OBLAST)["_w"].sum().max())
-    days = pd.date_range(sel[START].min(), sel[LAST].max(), freq="D").to_numpy()
+        return int(max(w[codes == code].sum() for code in FIVE_OBLASTS))
+    days = np.arange(starts.min(), lasts.max() + np.timedelta64(1, "D"), np.timedelta64(1, "D"))
     first = days - np.timedelta64(window_days - 1, "D")
     best = 0.0
-    for _, group in sel.groupby(PLACED_OBLAST):
-        by_start = group.sort_values(START)
-        by_last = group.sort_values(LAST)
-        started = np.concatenate([[0.0], np.cumsum(by_start["_w"].to_numpy())])
-        over = np.concatenate([[0.0], np.cumsum(by_last["_w"].to_numpy())])
+    for code in FIVE_OBLASTS:
+        mine = codes == code
+        if not mine.any():
+            continue
+        by_start = np.argsort(starts[mine], kind="stable")
+        by_last = np.argsort(lasts[mine], kind="stable")
+        started = np.concatenate([[0.0], np.cumsum(w[mine][by_start])])
+        over = np.concatenate([[0.0], np.cumsum(w[mine][by_last])])
         # weight started by the window's end, minus weight over before the window's first day
-        i = np.searchsorted(by_start[START].to_numpy(), days, side="right")
-        j = np.searchsorted(by_last[LAST].to_numpy(), first, side="left")
+        i = np.searchsorted(starts[mine][by_start], days, side="right")
+        j = np.searchsorted(lasts[mine][by_last], first, side="left")
         best = max(best, float((started[i] - over[j]).max()))
     return int(round(best))
 
@@ -120,9 +126,14 @@ def build_view(
     active = active_on(shown, day) & counted(shown)
     counts = counts_by_oblast(filtered, day, window_days)
     if breaks is None:
-        weights = FATALITIES if metric == "fatalities" and FATALITIES in filtered else None
-        breaks = class_breaks(max_window_count(filtered, window_days, weights))
+        breaks = breaks_for(filtered, window_days, metric)
     return View(day, window_days, shown, counts, active, breaks, metric)
+
+
+def breaks_for(filtered: pd.DataFrame, window_days: int | None, metric: str) -> list[int]:
+    """Class breaks for already-filtered events: the same for every date (cache them)."""
+    weights = FATALITIES if metric == "fatalities" and FATALITIES in filtered else None
+    return class_breaks(max_window_count(filtered, window_days, weights))
 
 
 def has_fatalities(events: pd.DataFrame) -> bool:

@@ -4,6 +4,7 @@ import hashlib
 import re
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -144,3 +145,15 @@ def test_markdown_in_file_and_column_names_is_shown_as_text():
     assert "](" not in message.replace("\\]\\(", "")  # every bracket escaped
     assert "\\!\\[x\\]\\(http\\:" in message
     assert plain(message).startswith(name + " cannot be used")
+
+
+def test_a_new_file_under_the_same_name_replaces_the_old_one(acled_page):
+    app = acled_page
+    first_ids = set(shown(app)["id"])
+    upload(app, "acled_current.csv", samples.acled_dates())
+    view = app.session_state["_view"]
+    assert set(view.shown["id"]).isdisjoint(first_ids - {"UKR1001"})
+    assert view.date == pd.Timestamp("2025-05-16")  # the new file's last date
+    # Class breaks were rebuilt for the new file: its ten events are all in Donetsk.
+    assert view.counts.loc["UA-14", "total"] == 10
+    assert view.breaks[-1] == 10
