@@ -9,6 +9,7 @@ import pytest
 from bench.synth import acled_events
 from dashboard import tables
 from dashboard.events import UnreadableFile, load_events
+from dashboard.exports import safe_csv_bytes
 from dashboard.validate import main
 from tests import samples
 from tests.samples import BINARY_FIXTURES, FIXTURES
@@ -201,3 +202,13 @@ def test_reasons_are_grouped_by_kind_for_the_report(regions):
         "accepted: national / international": 0,
         "rejected": 4,
     }
+
+
+def test_formula_cells_from_a_file_are_neutralised_in_every_export(regions):
+    result = load_events(samples.native_hostile(), regions)
+    exported = safe_csv_bytes(result.events).decode("utf-8-sig")
+    rejected = safe_csv_bytes(result.rejected).decode("utf-8-sig")
+    for formula in samples.FORMULAS:
+        assert formula in result.events.to_numpy().astype(str)  # kept verbatim in the data
+        assert "'" + formula.replace('"', '""') in exported
+    assert ",javascript:alert(1)," in rejected  # not a formula: left as written
