@@ -104,7 +104,6 @@ EXTRA_NUMBER_COLUMNS: tuple[str, ...] = (FATALITIES, FATALITIES_LOW, FATALITIES_
 DATASET = "dataset"  # which file a row came from, e.g. "Bundled: events.csv" or "Upload: x.csv"
 FORMAT = "format"  # native, acled or ucdp
 
-FORMATS: tuple[str, ...] = ("native", "acled", "ucdp")
 ACLED_URL = "https://acleddata.com/"
 UCDP_URL = "https://ucdp.uu.se/downloads/"
 

@@ -33,7 +33,6 @@ from dashboard.config import (
     ID,
     LAT,
     LON,
-    NATIVE_COLUMNS,
     OBLAST,
     RECORD,
     REQUIRED_COLUMNS,
@@ -351,4 +350,4 @@ def native_categories(fmt: str) -> tuple[str, ...]:
     }[fmt]
 
 
-__all__ = ["NATIVE_COLUMNS", "Adapted", "adapt", "detect", "native_categories"]
+__all__ = ["Adapted", "adapt", "detect", "native_categories"]

@@ -107,13 +107,8 @@ def locate_points(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndar
     return codes
 
 
-def in_ukraine_bbox(lon: pd.Series, lat: pd.Series) -> pd.Series:
-    """True where a point lies within Ukraine's bounding box (degrees, EPSG:4326)."""
-    minx, miny, maxx, maxy = UKRAINE_BBOX
-    return lon.between(minx, maxx) & lat.between(miny, maxy)
-
-
 UKRAINE_TOLERANCE = 0.02  # degrees (~2 km): the outline is simplified; border villages count in
+_OUTLINES: dict[int, tuple[Regions, object]] = {}  # Ukraine's widened, prepared outline
 
 
 def _ukraine_outline(regions: Regions):
@@ -129,9 +124,6 @@ def _ukraine_outline(regions: Regions):
         cached = (regions, grown)
         _OUTLINES[id(regions)] = cached
     return cached[1]
-
-
-_OUTLINES: dict[int, tuple[Regions, object]] = {}
 
 
 def in_ukraine(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndarray:
