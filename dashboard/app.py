@@ -1,6 +1,10 @@
 """The Streamlit page. The only module that knows Streamlit; everything else is plain Python.
 
 Run from the repository root: ``python -m streamlit run dashboard/app.py`` (``make run``).
+
+State flows one way: the link (``st.query_params``) is read once per session into the widgets'
+session state; from then on the widgets are the truth, and the link is rewritten from them on
+every run, so the address bar always reopens the view on screen.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import logging
 import os
 import re
 import sys
+import time
 from datetime import timedelta
 from html import escape
 from pathlib import Path
@@ -21,13 +26,8 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import assets, datasets, maps  # noqa: E402
-from dashboard.config import (  # noqa: E402
-    EVENTS_CSV,
-    FIVE_OBLASTS,
-    OBLAST_NAMES_EN,
-    category_label,
-)
+from dashboard import assets, datasets, legend, maps, permalink, scene, slides  # noqa: E402
+from dashboard.config import EVENTS_CSV, FIVE_OBLASTS  # noqa: E402
 from dashboard.events import (  # noqa: E402
     FORMAT_CHOICES,
     LAST,
@@ -36,7 +36,21 @@ from dashboard.events import (  # noqa: E402
     load_events,
 )
 from dashboard.exports import safe_csv_bytes  # noqa: E402
-from dashboard.palette import category_colour, legend_bins  # noqa: E402
+from dashboard.i18n import (  # noqa: E402
+    CHART_DATE_FORMAT,
+    LANG_NAMES,
+    LANGS,
+    SLIDER_FORMAT,
+    category_name,
+    check_lang,
+    dataset_label,
+    long_date,
+    oblast_title,
+    outcome_label,
+    status_label,
+    tr,
+)
+from dashboard.palette import category_colour  # noqa: E402
 from dashboard.regions import Regions, load_regions  # noqa: E402
 from dashboard.textsafe import md_escape  # noqa: E402
 from dashboard.timeline import categories_in, weekly_counts  # noqa: E402
@@ -45,45 +59,61 @@ from dashboard.view import (  # noqa: E402
     Filters,
     apply_filters,
     breaks_for,
-    build_view,
     has_fatalities,
     oblast_summary,
 )
 
 log = logging.getLogger("oblast_events_map")
-WINDOW_OPTIONS = {"Cumulative": None, "Last 7 days": 7, "Last 30 days": 30, "Last 90 days": 90}
-CUSTOM = "Custom"
-TILE_LABELS = {"none": "None (offline)", "osm": "OpenStreetMap", "carto-light": "CARTO light"}
+WINDOWS = {"cumulative": None, "7": 7, "30": 30, "90": 90}
+CUSTOM = "custom"
 MAP_HEIGHT = 620
-OUTSIDE_LABEL = "Elsewhere / national / international"
-METRIC_LABELS = {"events": "Events", "fatalities": "Fatalities"}
-FORMAT_LABELS = {
-    "auto": "Detect from columns",
-    "native": "Native (data/README.md)",
-    "acled": "ACLED export",
-    "ucdp": "UCDP GED",
-}
+MAP_KEY = "map"
+SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # seconds per step
+STEPS = (1, 7)
+SLIDE_SIZES = ((1920, 1080), (1280, 720))
 REPORT_ROWS = 20  # rejected records listed in the page
 TABLE_COLUMNS = {
-    "start_date": "Start",
-    "end_date": "End",
-    "oblast_code": "Oblast",
-    "settlement": "Settlement",
-    "category": "Category",
-    "title": "Title",
-    "verification": "Status",
-    "claimed_by": "Claimed by",
-    "source_name": "Source",
-    "source_url": "Source URL",
-    "dataset": "Dataset",
+    "start_date": "t_start",
+    "end_date": "t_end",
+    "oblast_code": "t_oblast",
+    "settlement": "t_settlement",
+    "category": "t_category",
+    "title": "t_title",
+    "verification": "t_status",
+    "claimed_by": "t_claimed_by",
+    "source_name": "t_source",
+    "source_url": "t_source_url",
+    "dataset": "t_dataset",
 }
 EXTRA_TABLE_COLUMNS = {
-    "event_type": "Event type",
-    "sub_event_type": "Sub-event type",
-    "actor1": "Actor 1 / side A",
-    "actor2": "Actor 2 / side B",
-    "fatalities": "Fatalities",
+    "event_type": "t_event_type",
+    "sub_event_type": "t_sub_event_type",
+    "actor1": "t_actor1",
+    "actor2": "t_actor2",
+    "fatalities": "t_fatalities",
 }
+PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+.st-key-playback_settings { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container {
+  padding: 0.6rem 1rem 0.2rem !important; max-width: 100% !important; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+iframe[title="streamlit_folium.st_folium"] {
+  height: calc(100vh - 13.5vh - 4.6rem) !important; }
+.oem-present-banner { display: flex; align-items: center; justify-content: space-between;
+  gap: 1.5rem; background: #111; color: #fff; border-radius: 4px;
+  padding: 0.6vh 1.4vw; min-height: 11.5vh; box-sizing: border-box; }
+.oem-present-banner .t { font-weight: 700; font-size: clamp(18px, 3.1vh, 40px); line-height: 1.15; }
+.oem-present-banner .d { text-align: right; white-space: nowrap; }
+.oem-present-banner .d b { display: block; font-size: clamp(30px, 6.2vh, 76px); line-height: 1.05; }
+.oem-present-banner .d span { font-size: clamp(13px, 2.1vh, 26px); }
+.st-key-present_bar button { min-height: 2.2rem; }
+</style>"""
+PAGE_CSS = """<style>
+.oem-date-banner { font-size: 1.6rem; font-weight: 700; margin: 0; }
+.oem-date-banner span { font-size: 0.95rem; font-weight: 400; color: #333; margin-left: 0.6rem; }
+</style>"""
 
 
 def events_path() -> Path:
@@ -112,29 +142,127 @@ def cached_events(path: str, mtime: float) -> LoadResult | str:
         return str(exc)
 
 
-def header(events: pd.DataFrame, labels: list[str]) -> None:
-    as_of = events[LAST].max().strftime("%d %B %Y") if len(events) else "—"
-    st.title("Oblast Events Map: Kherson, Zaporizhzhia, Donetsk, Luhansk, Kharkiv")
-    st.caption(
-        f"Events in the five oblasts hit hardest by the 2022 occupation and the so-called "
-        f"'referendums' · {events['group_id'].nunique():,} events, {len(events):,} rows from "
-        f"{' and '.join(md_escape(x) for x in labels)} · data up to {as_of}. Every event links "
-        "to its source; claims by one side are marked as claims."
+# --- the link ---------------------------------------------------------------------------------
+
+
+def read_link() -> None:
+    """Once per session: the link's values become the widgets' starting values."""
+    ss = st.session_state
+    if "_link" in ss:
+        return
+    link, notices = permalink.parse(st.query_params.to_dict())
+    ss["_link"] = link
+    ss["_notices"] = notices
+    ss["lang"] = link.lang
+    ss["present"] = link.present
+    ss["tiles"] = link.tiles or default_tiles()
+    ss["metric"] = link.metric
+    ss["outside"] = link.outside
+    ss["q"] = link.q
+    ss["oblast"] = list(link.oblast)
+    ss["pb_step"] = link.step
+    ss["pb_speed"] = min(SPEEDS, key=lambda s: abs(s - link.speed))
+    ss["pb_loop"] = link.loop
+    ss["_playing"] = link.play
+    if link.window is None:
+        ss["window"] = "cumulative"
+    elif str(link.window) in WINDOWS:
+        ss["window"] = str(link.window)
+    else:
+        ss["window"] = CUSTOM
+        ss["window_days"] = link.window
+    ss["_map_view"] = None
+    if link.lat is not None or link.zoom is not None:
+        ss["_map_view"] = (link.lat, link.lon, link.zoom)
+    ss["_custom_view"] = link.lat is not None
+    ss["_link_date"] = link.date
+    ss["_link_cat"] = link.cat
+
+
+def apply_link_data(events: pd.DataFrame) -> None:
+    """The link's categories, checked against the data shown (once)."""
+    ss = st.session_state
+    wanted = ss.pop("_link_cat", None)
+    if wanted is None:
+        return
+    present = set(categories_in(events))
+    ss["cat"] = [c for c in wanted if c in present]
+    ss["_notices"] += [
+        f"cat={c!r}: no events of this category in the data" for c in wanted if c not in present
+    ]
+    if ss.get("metric") == "fatalities" and not has_fatalities(events):
+        ss["_notices"].append("metric='fatalities': these events carry no fatality figures")
+        ss["metric"] = "events"
+
+
+def current_link(date, window) -> permalink.LinkState:
+    ss = st.session_state
+    view = ss.get("_map_view") or (None, None, None)
+    lat, lon, zoom = view if ss.get("_custom_view") else (None, None, None)
+    return permalink.LinkState(
+        date=pd.Timestamp(date).date(),
+        window=window,
+        cat=tuple(ss.get("cat") or ()),
+        oblast=tuple(ss.get("oblast") or ()),
+        q=ss.get("q") or "",
+        lang=ss.get("lang", "en"),
+        present=bool(ss.get("present")),
+        lat=lat,
+        lon=lon,
+        zoom=zoom,
+        tiles=ss.get("tiles"),
+        metric=ss.get("metric", "events"),
+        outside=bool(ss.get("outside")),
+        step=int(ss.get("pb_step", 1)),
+        speed=float(ss.get("pb_speed", 1.0)),
+        loop=bool(ss.get("pb_loop")),
+        play=False,  # a link never starts playing unless its author adds play=1
     )
 
 
-def upload_panel(regions: Regions) -> datasets.Upload | None:
+def write_link(link: permalink.LinkState) -> str:
+    """Put the view in the address bar (only when it changed); return the full link."""
+    params = permalink.to_params(link)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{permalink.to_query(link)}"
+
+
+def notices(T) -> None:
+    items = st.session_state.get("_notices") or []
+    if not items:
+        return
+    with st.container(key="link_notices"):
+        st.warning(T("link_notice", items="; ".join(md_escape(x) for x in items)))
+        st.button(
+            T("dismiss"),
+            key="dismiss_notices",
+            on_click=lambda: st.session_state.update(_notices=[]),
+        )
+
+
+# --- sidebar ---------------------------------------------------------------------------------
+
+
+def language_and_mode(T) -> None:
+    st.selectbox(T("language"), LANGS, format_func=LANG_NAMES.get, key="lang")
+    st.toggle(T("present"), key="present", help=T("present_help"))
+
+
+def upload_panel(regions: Regions, T) -> datasets.Upload | None:
     """Sidebar: load an events file into this session only. Returns the upload, if any."""
-    st.header("Your data")
+    st.header(T("your_data"))
     limit = datasets.max_upload_mb(int(st.get_option("server.maxUploadSize")))
-    fmt = st.selectbox("Format", FORMAT_CHOICES, format_func=FORMAT_LABELS.get, key="upload_format")
+    fmt = st.selectbox(
+        T("format"), FORMAT_CHOICES, format_func=lambda f: T(f"fmt_{f}"), key="upload_format"
+    )
     file = st.file_uploader(
-        f"Load events (CSV, TSV, XLSX or Parquet; up to {limit} MB)",
+        T("upload", limit=limit),
         type=list(datasets.UPLOAD_TYPES),
         key="upload",
         max_upload_size=limit,
-        help="Native, ACLED or UCDP GED files. The file stays in this browser session: it is "
-        "never written to disk or shown to anyone else.",
+        help=T("upload_help"),
     )
     if file is None:
         st.session_state.pop("_upload", None)
@@ -142,22 +270,23 @@ def upload_panel(regions: Regions) -> datasets.Upload | None:
     token = (file.file_id, file.name, file.size, fmt)
     cached = st.session_state.get("_upload")
     if cached is None or cached[0] != token:
-        with st.spinner(f"Reading {file.name}…"):
+        with st.spinner(T("reading", name=md_escape(file.name))):
             upload = datasets.load_upload(file.name, file.getvalue(), fmt, regions, limit)
         st.session_state["_upload"] = (token, upload)
     return st.session_state["_upload"][1]
 
 
-def dataset_choice(upload: datasets.Upload | None) -> str:
+def dataset_choice(upload: datasets.Upload | None, T) -> str:
     if upload is None or upload.result is None or upload.result.accepted == 0:
         return datasets.BUNDLED
     return st.radio(
-        "Show events from",
+        T("show_from"),
         datasets.CHOICES,
         index=1,
         key="dataset",
         horizontal=True,
-        help=f"Bundled: the curated 2022 events. Uploaded: {md_escape(upload.name)}.",
+        format_func=lambda c: T(f"ds_{c}"),
+        help=T("show_from_help", name=md_escape(upload.name)),
     )
 
 
@@ -167,156 +296,280 @@ def keep_valid(key: str, options: list) -> None:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
 
 
-def sidebar_filters(events: pd.DataFrame) -> tuple[Filters, str, bool, str]:
-    st.header("Filters")
+def sidebar_filters(events: pd.DataFrame, lang: str, T) -> tuple[Filters, str, bool, str]:
+    st.header(T("filters"))
     options = categories_in(events)
     keep_valid("cat", options)
     categories = st.multiselect(
-        "Category",
+        T("category"),
         options,
-        format_func=category_label,
+        format_func=lambda c: category_name(c, lang),
         key="cat",
-        placeholder="All categories",
+        placeholder=T("all_categories"),
     )
     oblasts = st.multiselect(
-        "Oblast",
+        T("oblast"),
         [*FIVE_OBLASTS, OUTSIDE],
-        format_func=lambda c: OBLAST_NAMES_EN.get(c, OUTSIDE_LABEL),
+        format_func=lambda c: oblast_title(c, lang) if c != OUTSIDE else T("outside"),
         key="oblast",
-        placeholder="All oblasts",
+        placeholder=T("all_oblasts"),
     )
-    query = st.text_input("Search title and description", key="q", max_chars=200)
-    st.header("Map")
+    query = st.text_input(T("search"), key="q", max_chars=permalink.MAX_QUERY)
+    st.header(T("map"))
     metrics = ["events", "fatalities"] if has_fatalities(events) else ["events"]
     if st.session_state.get("metric") not in metrics:
         st.session_state["metric"] = "events"
     metric = st.radio(
-        "Colour oblasts by",
+        T("colour_by"),
         metrics,
-        format_func=METRIC_LABELS.get,
+        format_func=lambda m: T(f"metric_{m}"),
         key="metric",
         horizontal=True,
-        help="Fatalities: ACLED 'fatalities' or UCDP 'best' estimate, summed over the window.",
+        help=T("colour_by_help"),
     )
-    show_outside = st.toggle(
-        "Show events outside the five oblasts",
-        key="outside",
-        help="Drawn paler and smaller, over the rest of Ukraine. They are always counted in "
-        "the summary and listed in the table.",
-    )
-    return Filters(tuple(categories), tuple(oblasts), query), metric, show_outside, basemap()
-
-
-def basemap() -> str:
-    return st.selectbox(
-        "Tiles (need internet)",
-        list(TILE_LABELS),
-        index=list(TILE_LABELS).index(default_tiles()),
-        format_func=TILE_LABELS.get,
+    show_outside = st.toggle(T("show_outside"), key="outside", help=T("show_outside_help"))
+    tiles = st.selectbox(
+        T("tiles"),
+        list(maps.TILES),
+        format_func=lambda t: T(f"tiles_{t}"),
         key="tiles",
-        help="The map is complete without tiles: oblasts and borders are drawn locally.",
+        help=T("tiles_help"),
     )
+    return Filters(tuple(categories), tuple(oblasts), query), metric, show_outside, tiles
 
 
-def time_controls(events: pd.DataFrame, data_key: tuple):
+# --- time and playback -----------------------------------------------------------------------
+
+
+def date_range(events: pd.DataFrame):
     first = events["start_date"].min().date()
     last = events[LAST].max().date()
     if first == last:  # a slider needs a range: start a day earlier
         first -= timedelta(days=1)
-    if st.session_state.get("_data_key") != data_key or "date" not in st.session_state:
-        # New data (or a new visitor): open on its latest date.
-        st.session_state["_data_key"] = data_key
-        st.session_state["date"] = last
-    else:  # keep the date inside the range of the data shown
-        st.session_state["date"] = min(max(st.session_state["date"], first), last)
-    c1, c2, c3 = st.columns([6, 3, 1.4])
+    return first, last
+
+
+def settle_date(events: pd.DataFrame, data_key: tuple) -> None:
+    """Before the slider: the link's date (once), the latest date for new data, or the
+    current date kept inside the data's range."""
+    ss = st.session_state
+    first, last = date_range(events)
+    if ss.get("_data_key") != data_key or "date" not in ss:
+        ss["_data_key"] = data_key
+        wanted = ss.pop("_link_date", None)
+        day, note = permalink.clamp_date(wanted, first, last)
+        if note:
+            ss["_notices"].append(note)
+        ss["date"] = day
+    else:
+        ss["date"] = min(max(ss["date"], first), last)
+
+
+def advance(events: pd.DataFrame, direction: int = 1) -> None:
+    """Move the date by one step; at the end, loop or stop playing."""
+    ss = st.session_state
+    first, last = date_range(events)
+    step = timedelta(days=int(ss.get("pb_step", 1)))
+    day = ss["date"] + direction * step
+    if day > last:
+        if ss.get("_playing") and ss.get("pb_loop"):
+            day = first
+        elif ss["date"] < last:
+            day = last
+        else:
+            day = last
+            ss["_playing"] = False
+    ss["date"] = max(first, min(last, day))
+
+
+def playback_tick(events: pd.DataFrame, interval: float) -> None:
+    """On a timer run while playing, step once per interval (not on clicks in between)."""
+    ss = st.session_state
+    if not ss.get("_playing"):
+        return
+    now = time.monotonic()
+    last_tick = ss.get("_last_tick")
+    if last_tick is None:
+        ss["_last_tick"] = now
+        return
+    if now - last_tick >= 0.8 * interval:
+        ss["_last_tick"] = now
+        advance(events)
+
+
+def toggle_play() -> None:
+    ss = st.session_state
+    ss["_playing"] = not ss.get("_playing")
+    ss["_last_tick"] = None
+
+
+def time_controls(events: pd.DataFrame, lang: str, T) -> tuple:
+    first, last = date_range(events)
+    c1, c2, c3 = st.columns([6, 3.4, 1.2])
     with c1:
         date = st.slider(
-            "Date",
+            T("date"),
             min_value=first,
             max_value=last,
             step=timedelta(days=1),
-            format="D MMM YYYY",
+            format=SLIDER_FORMAT[lang],
             key="date",
         )
     with c2:
         choice = st.radio(
-            "Window",
-            [*WINDOW_OPTIONS, CUSTOM],
+            T("window"),
+            [*WINDOWS, CUSTOM],
+            format_func=lambda w: T(f"w_{w}"),
             horizontal=True,
             key="window",
-            help="Cumulative: everything up to the date. Last N days: the N days ending on it.",
+            help=T("window_help"),
         )
     with c3:
+        if "window_days" not in st.session_state:
+            st.session_state["window_days"] = 14
         custom = st.number_input(
-            "Days",
+            T("days"),
             min_value=1,
-            max_value=366,
-            value=14,
+            max_value=permalink.MAX_WINDOW,
             step=1,
             key="window_days",
             disabled=choice != CUSTOM,
         )
-    window = int(custom) if choice == CUSTOM else WINDOW_OPTIONS[choice]
+    window = int(custom) if choice == CUSTOM else WINDOWS[choice]
     return date, window
 
 
-def legend(view, categories: list[str], grid_step: float | None) -> None:
-    window = view.window_days
-    span = "up to the date" if window is None else f"in the last {window} days"
-    what = f"{METRIC_LABELS[view.metric].lower()} {span}"
-    rows = "".join(
-        f"<div><span style='display:inline-block;width:22px;height:14px;background:{colour};"
-        f"border:1px solid #888;margin-right:6px;vertical-align:middle'></span>{label}</div>"
-        for label, colour in legend_bins(view.breaks)
+def play_buttons(events: pd.DataFrame, T, present: bool) -> None:
+    """Play/pause, back, forward (and, in presentation, the way out)."""
+    playing = bool(st.session_state.get("_playing"))
+    cols = st.columns([1.4, 1, 1, 5] if present else [1.4, 1, 1])
+    cols[0].button(
+        T("pause") if playing else T("play"),
+        key="play",
+        on_click=toggle_play,
+        type="primary",
+        width="stretch",
     )
-    if grid_step is None:
-        markers = "one circle per place, sized by its events; colour of the newest event's"
-    else:
-        km = round(grid_step * 111)
-        markers = (
-            f"too many places to draw one by one, so events are grouped in areas of about "
-            f"{grid_step}° (~{km} km), sized by their events; colour of the most common"
+    cols[1].button(T("back"), key="step_back", on_click=advance, args=(events, -1), width="stretch")
+    cols[2].button(
+        T("forward"), key="step_forward", on_click=advance, args=(events, 1), width="stretch"
+    )
+    if present:
+        with cols[3]:
+            st.button(
+                T("exit_present"),
+                key="exit_present",
+                on_click=lambda: st.session_state.update(present=False),
+            )
+
+
+def playback_settings(T) -> None:
+    """Step, speed and loop."""
+    columns = st.columns([2.2, 2.6, 1.2])
+    columns[0].radio(
+        T("step"),
+        STEPS,
+        format_func=lambda s: T("step_day" if s == 1 else "step_week"),
+        horizontal=True,
+        key="pb_step",
+    )
+    columns[1].select_slider(T("speed"), SPEEDS, format_func=lambda s: f"{s:g} s", key="pb_speed")
+    columns[2].toggle(T("loop"), key="pb_loop", help=T("loop_help"))
+
+
+# --- map, legend, side panel -----------------------------------------------------------------
+
+
+def same_view(a, b, pixels: float = 4.0) -> bool:
+    """True when two (lat, lon, zoom) views differ by less than a few screen pixels: Leaflet
+    rounds its pixel origin, so a view it was asked for comes back slightly off."""
+    if a is None or b is None or None in a or None in b or a[2] != b[2]:
+        return False
+    degrees = pixels * 360 / (256 * 2 ** a[2])
+    return abs(a[0] - b[0]) < degrees and abs(a[1] - b[1]) < degrees
+
+
+def draw_map(the_scene: scene.Scene, regions: Regions, height: int, present: bool) -> None:
+    """The map. It opens where the link (or, after a change of tiles, language or mode, the
+    last view) says, and reports where the user moves it; the view is never pushed back into
+    the map, which would fight a user still panning."""
+    ss = st.session_state
+    key = f"{MAP_KEY}-{the_scene.tiles}-{the_scene.lang}-{int(present)}"
+    if ss.get("_map_home", (None,))[0] != key:
+        ss["_map_home"] = (key, ss.get("_map_view"))
+    lat, lon, zoom = ss["_map_home"][1] or (None, None, None)
+    out = st_folium(
+        maps.base_map(
+            regions,
+            the_scene.tiles,
+            the_scene.lang,
+            center=(lat, lon) if lat is not None else None,
+            zoom=zoom,
+        ),
+        key=key,
+        feature_group_to_add=the_scene.layers,
+        returned_objects=["center", "zoom"],
+        height=height,
+        use_container_width=True,
+    )
+    view = ss.get("_map_view") or (None, None, None)
+    centre = (out or {}).get("center")
+    if centre and out.get("zoom") is not None:
+        moved = (round(centre["lat"], 4), round(centre["lng"], 4), int(out["zoom"]))
+        if not same_view(moved, ss.get("_map_view")):
+            ss["_map_view"] = moved
+        default = (maps.CENTER[0], maps.CENTER[1], maps.ZOOM)
+        ss["_custom_view"] = ss.get("_custom_view") or any(
+            abs(a - b) > 1e-3 for a, b in zip(moved, default, strict=True)
         )
-    cats = "".join(
-        f"<div><span style='display:inline-block;width:12px;height:12px;border-radius:50%;"
-        f"background:{category_colour(name)};margin-right:6px;vertical-align:middle'></span>"
-        f"{escape(category_label(name))}</div>"
-        for name in categories
-    )
-    st.markdown(
-        f"<div style='font-size:0.9rem'><b>Oblast fill</b>: {escape(what)}{rows}"
-        "<div style='margin-top:6px'><span style='display:inline-block;width:22px;height:14px;"
-        "border:3px solid #000;margin-right:6px;vertical-align:middle'></span>"
-        "event under way on the date</div>"
-        f"<div style='margin-top:8px'><b>Markers</b>: {markers} category{cats}</div></div>",
-        unsafe_allow_html=True,
+    elif view != (None, None, None):
+        ss["_custom_view"] = True
+
+
+def summary_table(view, lang: str, T) -> pd.DataFrame:
+    names = {c: oblast_title(c, lang) for c in FIVE_OBLASTS}
+    table = oblast_summary(view, names, T("outside"))
+    return table.rename(
+        columns={
+            "Oblast": T("col_oblast"),
+            "Events": T("col_events"),
+            "Under way": T("col_under_way"),
+            "Fatalities": T("col_fatalities"),
+        }
     )
 
 
-def timeline_chart(events: pd.DataFrame, date) -> None:
+def timeline_chart(events: pd.DataFrame, date, lang: str, T) -> None:
     weekly = weekly_counts(events)
     if weekly.empty:
-        st.info("No events match the filters.")
+        st.info(T("no_match"))
         return
+    week, cat, n = T("chart_week"), T("chart_category"), T("chart_events")
     long = weekly.reset_index().melt("week", var_name="category", value_name="events")
     long = long[long["events"] > 0]
     keys = list(weekly.columns)
-    long["category"] = long["category"].map(category_label)
+    long["category"] = long["category"].map(lambda k: category_name(k, lang))
+    long = long.rename(columns={"week": week, "category": cat, "events": n})
     bars = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("week:T", title="Week (Monday)"),
-            y=alt.Y("sum(events):Q", title="Events per week"),
+            x=alt.X(
+                f"{week}:T", title=T("week_axis"), axis=alt.Axis(format=CHART_DATE_FORMAT[lang])
+            ),
+            y=alt.Y(f"sum({n}):Q", title=T("per_week")),
             color=alt.Color(
-                "category:N",
+                f"{cat}:N",
                 scale=alt.Scale(
-                    domain=[category_label(k) for k in keys],
+                    domain=[category_name(k, lang) for k in keys],
                     range=[category_colour(k) for k in keys],
                 ),
             ),
-            tooltip=["week:T", "category:N", "events:Q"],
+            tooltip=[
+                alt.Tooltip(f"{week}:T", format=CHART_DATE_FORMAT[lang]),
+                f"{cat}:N",
+                f"{n}:Q",
+            ],
         )
     )
     rule = (
@@ -327,28 +580,35 @@ def timeline_chart(events: pd.DataFrame, date) -> None:
     st.altair_chart((bars + rule).properties(height=220), width="stretch")
 
 
-def events_table(view, date) -> None:
+def events_table(view, date, lang: str, T) -> None:
     shown = view.shown
     columns = dict(TABLE_COLUMNS)
     for col, label in EXTRA_TABLE_COLUMNS.items():
         if col in shown and shown[col].replace("", None).notna().any():
             columns[col] = label
-    table = shown[list(columns)].rename(columns=columns)
-    table["Category"] = table["Category"].map(category_label)
-    table["Under way"] = view.active.reindex(shown.index).to_numpy()
+    table = shown[list(columns)].copy()
+    table["category"] = table["category"].map(lambda k: category_name(k, lang))
+    table["verification"] = table["verification"].map(lambda v: status_label(v, lang))
+    table["dataset"] = table["dataset"].map(lambda d: dataset_label(str(d), lang))
+    table["oblast_code"] = table["oblast_code"].map(
+        lambda c: oblast_title(c, lang) if c in FIVE_OBLASTS else c
+    )
+    table["under_way"] = view.active.reindex(shown.index).to_numpy()
+    columns["under_way"] = "t_under_way"
+    table = table.rename(columns={k: T(v) for k, v in columns.items()})
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config={
-            "Start": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "End": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Source URL": st.column_config.LinkColumn(display_text="open source"),
+            T("t_start"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+            T("t_end"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+            T("t_source_url"): st.column_config.LinkColumn(display_text=T("open_source")),
         },
         key="events_table",
     )
     st.download_button(
-        "Download these events (CSV)",
+        T("download_events"),
         data=safe_csv_bytes(table),
         file_name=f"oblast-events-{pd.Timestamp(date):%Y-%m-%d}.csv",
         mime="text/csv",
@@ -361,39 +621,47 @@ def human_size(n: int) -> str:
     return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.1f} KB"
 
 
-def validation_report(upload: datasets.Upload) -> None:
+def validation_report(upload: datasets.Upload, lang: str, T) -> None:
     """What happened to every record of the uploaded file."""
     result = upload.result
     name = md_escape(upload.name)
     if result is None:
         st.error(
-            f"{name} cannot be used: {md_escape(upload.error)}. "
-            + (f"None of its {upload.rows} records were loaded. " if upload.rows else "")
-            + "The map still shows the bundled data."
+            T("cannot_use", name=name, error=md_escape(upload.error))
+            + (T("none_loaded", rows=upload.rows) if upload.rows else "")
+            + T("still_bundled")
         )
         return
     rejected = len(result.rejected)
-    title = (
-        f"Validation report: {name} · {result.accepted:,} of {result.rows:,} records "
-        f"accepted, {rejected:,} rejected"
+    title = T(
+        "report_title",
+        name=name,
+        accepted=f"{result.accepted:,}",
+        rows=f"{result.rows:,}",
+        rejected=f"{rejected:,}",
     )
     if result.accepted == 0:
-        st.warning(f"{name} holds no usable events; the map shows the bundled data.")
+        st.warning(T("no_usable", name=name))
     elif rejected:
-        st.warning(
-            f"{rejected:,} of {result.rows:,} records of {name} were rejected and are "
-            "not on the map: the validation report below lists each one with its reason."
-        )
+        st.warning(T("some_rejected", rejected=f"{rejected:,}", rows=f"{result.rows:,}", name=name))
     with st.expander(title, expanded=False):
-        st.caption(f"Read as {result.variant}; {result.read_as}; {human_size(upload.size)}.")
+        st.caption(
+            T(
+                "read_as",
+                variant=result.variant,
+                read_as=result.read_as,
+                size=human_size(upload.size),
+            )
+        )
         outcomes = result.outcomes()
         for col, (label, n) in zip(st.columns(len(outcomes)), outcomes.items(), strict=True):
+            label = outcome_label(label, lang)
             col.metric(label[0].upper() + label[1:], f"{n:,}")
         if not rejected:
             return
-        reasons = result.reasons().rename_axis("Reason").reset_index(name="Records")
+        reasons = result.reasons().rename_axis(T("reason")).reset_index(name=T("records"))
         st.dataframe(reasons, hide_index=True, width="stretch", key="report_reasons")
-        st.markdown(f"First {min(REPORT_ROWS, rejected)} rejected records, with the file's cells:")
+        st.markdown(T("first_rejected", n=min(REPORT_ROWS, rejected)))
         st.dataframe(
             result.rejected.head(REPORT_ROWS),
             hide_index=True,
@@ -401,7 +669,7 @@ def validation_report(upload: datasets.Upload) -> None:
             key="report_rejected",
         )
         st.download_button(
-            f"Download all {rejected:,} rejected records (CSV)",
+            T("download_rejected", n=f"{rejected:,}"),
             data=safe_csv_bytes(result.rejected),
             file_name=f"rejected-{re.sub(r'[^A-Za-z0-9._-]+', '_', Path(upload.name).stem)}.csv",
             mime="text/csv",
@@ -409,92 +677,253 @@ def validation_report(upload: datasets.Upload) -> None:
         )
 
 
+def share_panel(events, regions, the_scene: scene.Scene, link: str, uploaded: bool, T) -> None:
+    """The link to this view, slide PNGs and the standalone map (made when clicked)."""
+    st.subheader(T("share"))
+    st.markdown(f"**{T('link')}**", help=T("link_help"))
+    st.code(link, language=None, wrap_lines=True)
+    if uploaded:
+        st.caption(T("link_upload_note"))
+    ss = st.session_state
+    view = ss.get("_map_view") if ss.get("_custom_view") else None
+    center = (view[0], view[1]) if view and view[0] is not None else None
+    zoom = view[2] if view else None
+    params = {
+        "date": the_scene.view.date,
+        "window": the_scene.view.window_days,
+        "filters": ss["_filters"],
+        "metric": the_scene.view.metric,
+        "show_outside": the_scene.show_outside,
+        "lang": the_scene.lang,
+        "breaks": the_scene.view.breaks,
+    }
+    stem = f"oblast-events-{the_scene.view.date:%Y-%m-%d}"
+    try:
+        slides.font_path(bold=False)
+        slides.font_path(bold=True)
+        fonts = None
+    except slides.NoFont as exc:
+        fonts = str(exc)
+    cols = st.columns(len(SLIDE_SIZES) + 1)
+    for col, size in zip(cols, SLIDE_SIZES, strict=False):
+        label = f"{size[0]}×{size[1]}"
+        if fonts:
+            col.caption(f"{T('png', size=label)}: {md_escape(fonts)}")
+            continue
+
+        def png(size=size) -> bytes:
+            made = scene.make(events, regions, center=center, zoom=zoom, **params)
+            return scene.slide(made, regions, size).png()
+
+        col.download_button(
+            T("png", size=label),
+            data=png,
+            file_name=f"{stem}-{size[0]}x{size[1]}.png",
+            mime="image/png",
+            key=f"download_png_{size[0]}",
+            help=T("png_help"),
+            on_click="ignore",
+        )
+
+    def html() -> bytes:
+        made = scene.make(
+            events,
+            regions,
+            center=center,
+            zoom=zoom,
+            overlay="full",
+            tiles=the_scene.tiles,
+            **params,
+        )
+        return scene.standalone_html(made, regions)
+
+    cols[-1].download_button(
+        T("html"),
+        data=html,
+        file_name=f"{stem}.html",
+        mime="text/html",
+        key="download_html",
+        help=T("html_help"),
+        on_click="ignore",
+    )
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def main_area(
+    events,
+    regions,
+    bundled_ok: bool,
+    upload,
+    data_key,
+    filters,
+    metric,
+    show_outside,
+    tiles,
+    lang,
+    present: bool,
+) -> None:
+    """Everything that moves with the date; a fragment, so playback reruns only this."""
+    T = tr(lang)
+    ss = st.session_state
+    playing = bool(ss.get("_playing"))
+    interval = float(ss.get("pb_speed", 1.0))
+
+    @st.fragment(run_every=interval if playing else None)
+    def body() -> None:
+        if bool(ss.get("_playing")) != playing or float(ss.get("pb_speed", 1.0)) != interval:
+            st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
+        settle_date(events, data_key)
+        playback_tick(events, interval)
+        # In presentation the controls stay on the page, hidden, so their values persist.
+        with st.container(key="playback_settings" if present else "time_controls"):
+            date, window = time_controls(events, lang, T)
+            c1, c2 = st.columns([1.6, 3])
+            with c1:
+                if not present:
+                    play_buttons(events, T, present=False)
+            with c2:
+                playback_settings(T)
+        # Class breaks depend on the data, filters, window and metric, never on the date.
+        breaks_key = (data_key, filters, window, metric)
+        if ss.get("_breaks", (None,))[0] != breaks_key:
+            ss["_breaks"] = (breaks_key, breaks_for(apply_filters(events, filters), window, metric))
+        ss["_filters"] = filters
+        the_scene = scene.make(
+            events,
+            regions,
+            date,
+            window,
+            filters,
+            metric,
+            show_outside,
+            lang,
+            breaks=ss["_breaks"][1],
+            tiles=tiles,
+            overlay="legend" if present else "",
+        )
+        view = the_scene.view
+        ss["_view"] = view  # read by the app tests
+        ss["_scene"] = the_scene
+        if present:
+            present_view(the_scene, regions, events, T)
+            write_link(current_link(date, window))
+            return
+        map_col, side_col = st.columns([3, 1])
+        with map_col:
+            draw_map(the_scene, regions, MAP_HEIGHT, present=False)
+        link = write_link(current_link(date, window))  # after the map: it may have moved
+        with side_col:
+            st.html(
+                f"<p class='oem-date-banner'>{escape(the_scene.date_text)}"
+                f"<span>{escape(the_scene.window_text)}</span></p>"
+            )
+            st.dataframe(
+                summary_table(view, lang, T), hide_index=True, width="stretch", key="oblast_summary"
+            )
+            st.html(legend.to_html(the_scene.legend))
+        st.subheader(T("per_week"))
+        timeline_chart(apply_filters(events, filters), date, lang, T)
+        st.subheader(T("events_shown", n=len(view.shown)))
+        events_table(view, date, lang, T)
+        share_panel(events, regions, the_scene, link, upload is not None, T)
+
+    body()
+
+
+def present_view(the_scene: scene.Scene, regions: Regions, events, T) -> None:
+    """Presentation: a banner with the title and date, the map with its legend, a slim bar."""
+    st.html(
+        "<div class='oem-present-banner' role='banner'>"
+        f"<div class='t'>{escape(the_scene.title)}</div>"
+        f"<div class='d' aria-live='polite'><b>{escape(the_scene.date_text)}</b>"
+        f"<span>{escape(the_scene.window_text)}</span></div></div>"
+    )
+    draw_map(the_scene, regions, 760, present=True)
+    with st.container(key="present_bar"):
+        play_buttons(events, T, present=True)
+
+
 def page() -> None:
-    st.set_page_config(page_title="Oblast Events Map", page_icon="🗺️", layout="wide")
+    read_link()
+    lang = check_lang(st.session_state.get("lang"))
+    T = tr(lang)
+    present = bool(st.session_state.get("present"))
+    st.set_page_config(
+        page_title=T("page_title"),
+        page_icon="🗺️",
+        layout="wide",
+        initial_sidebar_state="collapsed" if present else "auto",
+    )
+    st.html(PRESENT_CSS if present else PAGE_CSS)
     regions = cached_regions()
     path = events_path()
     mtime = path.stat().st_mtime if path.exists() else 0.0
     bundled = cached_events(str(path), mtime)
     with st.sidebar:
-        upload = upload_panel(regions)
-        choice = dataset_choice(upload)
+        language_and_mode(T)
+        upload = upload_panel(regions, T)
+        choice = dataset_choice(upload, T)
     if isinstance(bundled, str):
-        st.error(
-            f"The events file {md_escape(path.name)} cannot be loaded: {md_escape(bundled)}. "
-            "Nothing was changed."
-        )
+        st.error(T("bundled_unloadable", name=md_escape(path.name), error=md_escape(bundled)))
         bundled = None
     uploaded = upload.result if upload is not None else None
     events = datasets.combine(bundled, uploaded, choice)
     labels = [str(x) for x in events["dataset"].unique()] if len(events) else []
+    notice_slot = st.container()  # filled last: checks further down add notices
     if len(events) == 0:
-        st.title("Oblast Events Map")
+        st.title(T("no_events_title"))
         if upload is not None:
-            validation_report(upload)
-        st.warning("No valid events to show. Load an events file in the sidebar.")
+            validation_report(upload, lang, T)
+        st.warning(T("no_valid_events"))
+        with notice_slot:
+            notices(T)
         return
-    header(events, labels)
-    if upload is not None:
-        validation_report(upload)
-    if bundled is not None and len(bundled.rejected) and choice != datasets.UPLOADED:
-        st.warning(f"{len(bundled.rejected)} record(s) of {md_escape(path.name)} were rejected.")
+    apply_link_data(events)
+    if not present:
+        as_of = long_date(events[LAST].max(), lang)
+        st.title(T("title"))
+        st.caption(
+            T(
+                "caption",
+                events=f"{events['group_id'].nunique():,}",
+                rows=f"{len(events):,}",
+                labels=T("and").join(md_escape(dataset_label(x, lang)) for x in labels),
+                as_of=as_of,
+            )
+        )
+        if upload is not None:
+            validation_report(upload, lang, T)
+        if bundled is not None and len(bundled.rejected) and choice != datasets.UPLOADED:
+            st.warning(T("bundled_rejected", n=len(bundled.rejected), name=md_escape(path.name)))
     with st.sidebar:
-        filters, metric, show_outside, tiles = sidebar_filters(events)
+        filters, metric, show_outside, tiles = sidebar_filters(events, lang, T)
     # Identifies the data shown: which datasets, which upload (a re-upload under the same name
     # is another file), which version of the bundled file.
     upload_token = st.session_state["_upload"][0] if upload is not None else None
     data_key = (choice, *labels, upload_token, mtime)
-    date, window = time_controls(events, data_key)
-    # Class breaks depend on the data, filters, window and metric, never on the date: keep them.
-    breaks_key = (data_key, filters, window, metric)
-    if st.session_state.get("_breaks", (None,))[0] != breaks_key:
-        st.session_state["_breaks"] = (
-            breaks_key,
-            breaks_for(apply_filters(events, filters), window, metric),
-        )
-    breaks = st.session_state["_breaks"][1]
-    view = build_view(events, date, window, filters, breaks=breaks, metric=metric)
-    st.session_state["_view"] = view  # read by the app tests
-
-    map_col, side_col = st.columns([3, 1])
-    with map_col:
-        layers = maps.date_layers(
-            regions,
-            view.shown,
-            view.counts,
-            view.breaks,
-            view.active,
-            f"{date:%d %b %Y}",
-            view.metric_column,
-            show_outside,
-        )
-        st_folium(
-            maps.base_map(regions, tiles),
-            key=f"map-{tiles}",
-            feature_group_to_add=layers,
-            returned_objects=[],
-            height=MAP_HEIGHT,
-            use_container_width=True,
-        )
-    with side_col:
-        st.subheader(f"{date:%d %B %Y}")
-        summary = oblast_summary(view, OBLAST_NAMES_EN, OUTSIDE_LABEL)
-        st.dataframe(summary, hide_index=True, width="stretch", key="oblast_summary")
-        legend(view, categories_in(view.shown) if len(view.shown) else [], layers.grid_step)
-
-    st.subheader("Events per week")
-    timeline_chart(apply_filters(events, filters), date)
-    st.subheader(f"Events shown ({len(view.shown)})")
-    events_table(view, date)
-    st.caption(
-        "Boundaries: Natural Earth 1:10m (public domain); Crimea and Sevastopol shown as part of "
-        "Ukraine (UN GA resolution 68/262). Events: each with its source; ACLED data © ACLED "
-        "(acleddata.com), UCDP GED CC BY 4.0 (ucdp.uu.se), when loaded."
+    main_area(
+        events,
+        regions,
+        bundled is not None,
+        upload,
+        data_key,
+        filters,
+        metric,
+        show_outside,
+        tiles,
+        lang,
+        present,
     )
+    if not present:
+        st.caption(T("footer"))
+    with notice_slot:
+        notices(T)
 
 
 try:
     page()
 except Exception:  # the page must never show a traceback
     log.exception("page failed")
-    st.error("Something went wrong while drawing the page. The data on disk is unchanged.")
+    st.error(tr(st.session_state.get("lang", "en"))("page_failed"))

@@ -38,6 +38,11 @@ def ensure_static(target: Path = STATIC_DIR) -> Path:
     return target
 
 
+def package_file(package: str, name: str) -> Path:
+    """A file inside an installed XStatic package (for inlining into a standalone page)."""
+    return PACKAGES[package] / name
+
+
 def local_file(url: str, target: Path = STATIC_DIR) -> Path:
     """The file on disk behind one of the URLs above."""
     return target / url.removeprefix(URL_PREFIX + "/")

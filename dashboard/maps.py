@@ -42,7 +42,15 @@ from dashboard.config import (
     SUB_EVENT_TYPE,
     TITLE,
     VERIFICATION,
-    category_label,
+)
+from dashboard.i18n import (
+    category_name,
+    dataset_label,
+    map_label,
+    oblast_name,
+    short_date,
+    side_claim,
+    tr,
 )
 from dashboard.palette import ACTIVE_OUTLINE, category_colour, count_colour
 from dashboard.regions import Regions
@@ -76,6 +84,20 @@ MAP_CSS = """<style>
 .oem-now{background:#111;color:#fff;padding:0 4px;border-radius:3px;font-size:11px}
 .oem-meta{color:#444;font-size:12px}
 .leaflet-container{background:#dfe9f2}
+html,body{height:100%;margin:0}
+#map_div{height:100vh !important}
+.oem-legend{background:#fff;color:#000;border:2px solid #000;border-radius:4px;
+  padding:10px 14px;font:16px/1.35 system-ui,'DejaVu Sans',sans-serif;max-width:340px}
+.oem-legend b{font-weight:700}
+.oem-legend .sw{display:inline-block;width:26px;height:16px;border:1px solid #000;
+  margin-right:8px;vertical-align:middle}
+.oem-legend .dot{display:inline-block;width:14px;height:14px;border-radius:50%;
+  border:1px solid #000;margin-right:8px;vertical-align:middle}
+.oem-legend .row{white-space:nowrap}
+.oem-legend .sec{margin-top:8px}
+.oem-banner{background:#111;color:#fff;padding:8px 14px;border-radius:4px;
+  font:700 26px/1.2 system-ui,'DejaVu Sans',sans-serif}
+.oem-banner small{display:block;font-weight:400;font-size:15px}
 </style>"""
 
 
@@ -123,12 +145,15 @@ def _geojson_of(frame) -> list[dict]:
     return json.loads(frame.to_json(drop_id=True))["features"]
 
 
-_STATIC: dict[int, dict[str, dict]] = {}
+_STATIC: dict[tuple[int, str], dict[str, dict]] = {}
+FILL_OPACITY = 1.0  # no tiles: nothing to see through, so colours are exactly the legend's
+FILL_OPACITY_TILES = 0.85
 
 
-def _static_features(regions: Regions) -> dict[str, dict]:
-    """Context and label FeatureCollections, built once per Regions (read-only afterwards)."""
-    cached = _STATIC.get(id(regions))
+def static_features(regions: Regions, lang: str = "en") -> dict[str, dict]:
+    """Context and label FeatureCollections, built once per Regions and language (read-only
+    afterwards)."""
+    cached = _STATIC.get((id(regions), lang))
     if cached is not None and cached["regions"] is regions:
         return cached
     context_features = []
@@ -147,22 +172,29 @@ def _static_features(regions: Regions) -> dict[str, dict]:
     labels = []
     for code in FIVE_OBLASTS:
         point = regions.display.loc[code, "geometry"].representative_point()
-        label = escape(regions.display.loc[code, "name_en"])
+        label = escape(map_label(code, lang))
         labels.append(_feature({"type": "Point", "coordinates": [point.x, point.y]}, _label=label))
     cached = {
         "regions": regions,
         "context": {"type": "FeatureCollection", "features": context_features},
         "labels": {"type": "FeatureCollection", "features": labels},
     }
-    _STATIC[id(regions)] = cached
+    _STATIC[(id(regions), lang)] = cached
     return cached
 
 
-def base_map(regions: Regions, tiles: str = "none") -> folium.Map:
-    """The map that never changes with the date: context, oblast outlines, labels, assets."""
+def base_map(
+    regions: Regions,
+    tiles: str = "none",
+    lang: str = "en",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> folium.Map:
+    """The map that never changes with the date: context, oblast outlines, labels, assets.
+    ``center`` (lat, lon) and ``zoom`` are where it opens (default: the five oblasts)."""
     m = folium.Map(
-        location=CENTER,
-        zoom_start=ZOOM,
+        location=center or CENTER,
+        zoom_start=zoom if zoom is not None else ZOOM,
         tiles=None,
         control_scale=True,
         min_zoom=4,
@@ -176,24 +208,28 @@ def base_map(regions: Regions, tiles: str = "none") -> folium.Map:
         url, attribution = TILES[tiles]
         folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=19).add_to(m)
 
-    static = _static_features(regions)
+    static = static_features(regions, lang)
     GeoJsonLayer(static["context"], "context", interactive=False).add_to(m)
     GeoJsonLayer(static["labels"], "labels", False).add_to(m)
     return m
 
 
 def oblast_tooltip(
-    name_en: str, name_uk: str, counts: pd.Series, active_titles: list[str], date_label: str
+    code: str, counts: pd.Series, active_titles: list[str], date_label: str, lang: str = "en"
 ) -> str:
-    """Tooltip HTML for one oblast: both names, total, counts by category, what is under way."""
+    """Tooltip HTML for one oblast: its name in both languages (the page's first), the total,
+    counts by category, and what is under way."""
+    T = tr(lang)
+    other = "uk" if lang == "en" else "en"
     lines = [
-        f"<b>{escape(name_en)}</b> · {escape(name_uk)}",
-        f"Events in window: {counts['total']}",
+        f"<b>{escape(oblast_name(code, lang, full=True))}</b> · "
+        f"{escape(oblast_name(code, other, full=True))}",
+        T("tip_events", n=counts["total"]),
     ]
     if counts.get(FATALITIES, 0):
-        lines.append(f"Fatalities reported in window: {counts[FATALITIES]}")
+        lines.append(T("tip_fatalities", n=counts[FATALITIES]))
     parts = [
-        f"{escape(category_label(c))}: {n}"
+        f"{escape(category_name(c, lang))}: {n}"
         for c, n in counts.items()
         if c not in ("total", FATALITIES) and n
     ]
@@ -201,7 +237,8 @@ def oblast_tooltip(
         lines.append("<br>".join(parts))
     if active_titles:
         shown = "<br>".join(f"• {escape(t)}" for t in active_titles[:5])
-        lines.append(f"<span class='oem-now'>Under way on {escape(date_label)}</span><br>{shown}")
+        now = escape(T("tip_under_way", date=date_label))
+        lines.append(f"<span class='oem-now'>{now}</span><br>{shown}")
     return "<br>".join(lines)
 
 
@@ -212,6 +249,8 @@ def choropleth_layer(
     active: dict[str, list[tuple[str, str]]],
     date_label: str,
     metric_column: str = "total",
+    lang: str = "en",
+    fill_opacity: float = FILL_OPACITY,
 ) -> GeoJsonLayer:
     """The five oblasts filled by count (or fatalities); an event under way: heavy outline."""
     features = []
@@ -221,19 +260,13 @@ def choropleth_layer(
         is_active = bool(active.get(code))
         style = {
             "fillColor": count_colour(int(row[metric_column]), breaks),
-            "fillOpacity": 0.85,
+            "fillOpacity": fill_opacity,
             "color": ACTIVE_OUTLINE if is_active else "#555555",
             "weight": 4 if is_active else 1.2,
             "dashArray": None,
         }
         under_way = active.get(code, [])
-        tip = oblast_tooltip(
-            f["properties"]["name_en"],
-            f["properties"]["name_uk"],
-            row,
-            [title for _, title in under_way],
-            date_label,
-        )
+        tip = oblast_tooltip(code, row, [title for _, title in under_way], date_label, lang)
         features.append(
             _feature(
                 f["geometry"],
@@ -252,70 +285,81 @@ def choropleth_layer(
 DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
 
 
-def _verification_html(ev) -> str:
+def _verification_html(ev, lang: str = "en") -> str:
+    T = tr(lang)
     if ev.get(FORMAT) in DATASET_NAMES:  # not checked by us: say who coded it
-        return f"As coded by {DATASET_NAMES[ev[FORMAT]]}"
+        return escape(T("as_coded_by", dataset=DATASET_NAMES[ev[FORMAT]]))
     verification = ev[VERIFICATION]
     if verification == "claimed":
-        return f"<span class='oem-claim'>Claim by {escape(str(ev[CLAIMED_BY]))}</span>"
+        return f"<span class='oem-claim'>{escape(side_claim(str(ev[CLAIMED_BY]), lang))}</span>"
     if verification == "not_held":
-        return "<span class='oem-nothold'>Planned, not held</span>"
+        return f"<span class='oem-nothold'>{escape(T('not_held'))}</span>"
+    if verification == "confirmed":
+        return escape(T("confirmed"))
     return escape(str(verification).capitalize())
 
 
-def _dates_html(ev) -> str:
-    start = ev[START].strftime("%d %b %Y")
+def _dates_html(ev, lang: str = "en") -> str:
+    start = short_date(ev[START], lang)
     if pd.notna(ev[END]) and ev[END] != ev[START]:
-        return f"{start} – {ev[END].strftime('%d %b %Y')}"
+        return f"{start} – {short_date(ev[END], lang)}"
     return start
 
 
-def _dataset_html(ev) -> str:
+def _dataset_html(ev, lang: str = "en") -> str:
     """ACLED/UCDP details: type, actors or sides, fatalities; and which file the row is from."""
+    T = tr(lang)
     parts = []
     fmt = ev.get(FORMAT, "native")
     if fmt in ("acled", "ucdp"):
         kind = " · ".join(escape(str(v)) for v in (ev[EVENT_TYPE], ev[SUB_EVENT_TYPE]) if v)
         parts.append(kind)
-        who = " vs ".join(escape(str(v)) for v in (ev[ACTOR1], ev[ACTOR2]) if v)
+        who = T("vs").join(escape(str(v)) for v in (ev[ACTOR1], ev[ACTOR2]) if v)
         if who:
-            parts.append(("Sides: " if fmt == "ucdp" else "Actors: ") + who)
+            parts.append(T("sides" if fmt == "ucdp" else "actors") + ": " + who)
     if pd.notna(ev.get(FATALITIES)):
-        deaths = f"Fatalities: {int(ev[FATALITIES])}"
+        deaths = T("fatalities_n", n=int(ev[FATALITIES]))
         if pd.notna(ev.get(FATALITIES_LOW)) and pd.notna(ev.get(FATALITIES_HIGH)):
-            deaths += f" (low {int(ev[FATALITIES_LOW])}, high {int(ev[FATALITIES_HIGH])})"
+            deaths += T(
+                "fatalities_range", low=int(ev[FATALITIES_LOW]), high=int(ev[FATALITIES_HIGH])
+            )
         parts.append(deaths)
     if ev.get(DATASET):
-        parts.append(f"{escape(str(ev[DATASET]))}, record {escape(str(ev[ID]))}")
+        label = dataset_label(str(ev[DATASET]), lang)
+        parts.append(escape(T("record", dataset=label, id=str(ev[ID]))))
     return "".join(f"<div class='oem-meta'>{p}</div>" for p in parts if p)
 
 
-def event_html(ev, active: bool) -> str:
+def event_html(ev, active: bool, lang: str = "en") -> str:
     """One event in a popup: dates, category, title, description, claim status, source link."""
+    T = tr(lang)
     colour = category_colour(ev[CATEGORY])
-    now = " <span class='oem-now'>under way</span>" if active else ""
+    now = f" <span class='oem-now'>{escape(T('under_way'))}</span>" if active else ""
     url = escape(str(ev[SOURCE_URL]), quote=True)
     source = escape(str(ev[SOURCE_NAME]) or str(ev[SOURCE_URL]))
     return (
         "<div class='oem-ev'>"
-        f"<div>{_dates_html(ev)} <span class='oem-chip' style='background:{colour}'>"
-        f"{escape(category_label(str(ev[CATEGORY])))}</span>{now}</div>"
+        f"<div>{_dates_html(ev, lang)} <span class='oem-chip' style='background:{colour}'>"
+        f"{escape(category_name(str(ev[CATEGORY]), lang))}</span>{now}</div>"
         f"<b>{escape(str(ev[TITLE]))}</b>"
         f"<div>{escape(str(ev[DESCRIPTION]))}</div>"
-        f"{_dataset_html(ev)}"
-        f"<div>{_verification_html(ev)} · Source: "
+        f"{_dataset_html(ev, lang)}"
+        f"<div>{_verification_html(ev, lang)} · {escape(T('source'))}: "
         f"<a href='{url}' target='_blank' rel='noopener noreferrer'>{source}</a></div>"
         "</div>"
     )
 
 
-def place_popup(title: str, events: list[dict], active: list[bool], total: int) -> str:
+def place_popup(
+    title: str, events: list[dict], active: list[bool], total: int, lang: str = "en"
+) -> str:
     """Popup HTML for the events at one place (or grid cell), newest first."""
-    head = f"<h4>{escape(title) or 'Unnamed place'} · {total} event(s)</h4>"
-    body = [event_html(ev, is_active) for ev, is_active in zip(events, active, strict=True)]
+    T = tr(lang)
+    head = f"<h4>{escape(title) or escape(T('unnamed_place'))} · {T('n_events', n=total)}</h4>"
+    body = [event_html(ev, is_active, lang) for ev, is_active in zip(events, active, strict=True)]
     more = total - len(events)
     if more > 0:
-        body.append(f"<div class='oem-ev'>… and {more} more: see the events table.</div>")
+        body.append(f"<div class='oem-ev'>{escape(T('more_events', n=more))}</div>")
     return f"<div class='oem-pop'>{head}{''.join(body)}</div>"
 
 
@@ -331,7 +375,7 @@ def grid_step(lat: pd.Series, lon: pd.Series, max_places: int = MAX_PLACES) -> f
 
 
 def markers_layer(
-    events: pd.DataFrame, active_mask: pd.Series, show_outside: bool = False
+    events: pd.DataFrame, active_mask: pd.Series, show_outside: bool = False, lang: str = "en"
 ) -> GeoJsonLayer:
     """One circle per place; colour of its newest event's category; heavy outline if under way.
 
@@ -340,6 +384,7 @@ def markers_layer(
     ``step`` degrees instead (one circle per cell, sized by its events): the layer property
     ``grid_step`` says which is drawn.
     """
+    T = tr(lang)
     located = events[events[LAT].notna() & events[LON].notna()]
     if not show_outside:
         located = located[located[IN_FIVE]]
@@ -391,7 +436,7 @@ def markers_layer(
     for gid, n in sizes.items():
         is_active = bool(active_of[gid])
         inside = inside_of[gid]
-        name = settlement_of[gid] if step is None else f"Area of about {step}°"
+        name = settlement_of[gid] if step is None else T("area", step=step)
         if step is None:
             radius = min(16, 6 + 2 * (n**0.5))
         else:  # area ~ events, the largest cell filling about its grid square
@@ -403,7 +448,9 @@ def markers_layer(
             "fillColor": category_colour(colour_of[gid]),
             "fillOpacity": 0.95 if inside else 0.55,
         }
-        tip = f"{escape(name) or 'Event'}: {n} event(s)" + (" · under way" if is_active else "")
+        tip = f"{escape(name) or escape(T('event'))}: {T('n_events', n=int(n))}" + (
+            f" · {escape(T('under_way'))}" if is_active else ""
+        )
         records, flags = popups[int(gid)]
         features.append(
             _feature(
@@ -417,12 +464,60 @@ def markers_layer(
                 category=colour_of[gid],
                 _style=style,
                 _tooltip=tip,
-                _popup=place_popup(name, records, flags, int(n)),
+                _popup=place_popup(name, records, flags, int(n), lang),
             )
         )
     layer = GeoJsonLayer({"type": "FeatureCollection", "features": features}, "events")
     layer.grid_step = step
     return layer
+
+
+class MapControl(MacroElement):
+    """Fixed HTML over the map (legend, title banner) that comes and goes with its layer group.
+
+    A plain Leaflet control would outlive the per-date FeatureGroup that streamlit-folium swaps
+    on every step; this layer adds the control when the group is added and removes it with it.
+    The HTML must already be escaped.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = new (L.Layer.extend({
+  onAdd: function (map) {
+    var html = {{ this.html|tojson }}, cls = {{ this.css_class|tojson }};
+    this._control = L.control({position: {{ this.position|tojson }}});
+    this._control.onAdd = function () {
+      var div = L.DomUtil.create("div", cls);
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    this._control.addTo(map);
+  },
+  onRemove: function (map) { if (this._control) { map.removeControl(this._control); } }
+}))();
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, html: str, position: str = "bottomleft", css_class: str = "oem-legend"):
+        super().__init__()
+        self._name = "map_control"
+        self.html = html
+        self.position = position
+        self.css_class = css_class
+
+
+def active_by_oblast(events: pd.DataFrame, active_mask: pd.Series) -> dict[str, list]:
+    """(category, title) of the events under way, per oblast of the five."""
+    active_events = events[active_mask.reindex(events.index, fill_value=False)]
+    active: dict[str, list[tuple[str, str]]] = {}
+    for code, cat, title in zip(
+        active_events[PLACED_OBLAST], active_events[CATEGORY], active_events[TITLE], strict=True
+    ):
+        if code in FIVE_OBLASTS:
+            active.setdefault(code, []).append((str(cat), str(title)))
+    return active
 
 
 def date_layers(
@@ -434,18 +529,26 @@ def date_layers(
     date_label: str,
     metric_column: str = "total",
     show_outside: bool = False,
+    lang: str = "en",
+    fill_opacity: float = FILL_OPACITY,
+    controls: tuple[MapControl, ...] = (),
 ) -> folium.FeatureGroup:
-    """Everything that changes with the date and filters, as one FeatureGroup."""
-    active_events = events[active_mask.reindex(events.index, fill_value=False)]
-    active: dict[str, list[tuple[str, str]]] = {}
-    for code, cat, title in zip(
-        active_events[PLACED_OBLAST], active_events[CATEGORY], active_events[TITLE], strict=True
-    ):
-        if code in FIVE_OBLASTS:
-            active.setdefault(code, []).append((str(cat), str(title)))
+    """Everything that changes with the date and filters, as one FeatureGroup.
+
+    The group keeps its two layers as ``.oblasts`` and ``.markers`` (their ``.data`` is what the
+    slide renderer draws) and ``.grid_step`` for the legend (None = one circle per place).
+    """
+    active = active_by_oblast(events, active_mask)
     group = folium.FeatureGroup(name="events")
-    choropleth_layer(regions, counts, breaks, active, date_label, metric_column).add_to(group)
-    markers = markers_layer(events, active_mask, show_outside)
+    oblasts = choropleth_layer(
+        regions, counts, breaks, active, date_label, metric_column, lang, fill_opacity
+    )
+    oblasts.add_to(group)
+    markers = markers_layer(events, active_mask, show_outside, lang)
     markers.add_to(group)
-    group.grid_step = markers.grid_step  # for the legend: None = one circle per place
+    for control in controls:
+        control.add_to(group)
+    group.oblasts = oblasts
+    group.markers = markers
+    group.grid_step = markers.grid_step
     return group

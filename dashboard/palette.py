@@ -1,5 +1,6 @@
 """Colours and class breaks. Colour-blind-safe: ColorBrewer YlOrBr for counts, Paul Tol's
-'muted' qualitative scheme for categories (both hold up under deuteranopia and protanopia)."""
+'muted' qualitative scheme for categories. Both are checked under deuteranopia and protanopia
+simulation (dashboard.a11y, tests/unit/test_a11y.py; docs/ACCESSIBILITY.md)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ CATEGORY_COLOURS = dict(
             "#222222",  # detention: near black
             "#44AA99",  # humanitarian: teal
             "#88CCEE",  # statement: cyan
-            "#8C8C8C",  # diplomacy: grey
+            "#6699CC",  # diplomacy: blue (grey was too close to teal under deuteranopia)
         ),
         strict=True,
     )

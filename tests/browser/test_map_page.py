@@ -2,7 +2,7 @@
 
 from tests.browser.conftest import MAP_FRAME, screenshot
 
-OBLAST_PATHS = "path.leaflet-interactive[fill-opacity='0.85']"
+OBLAST_PATHS = "path.leaflet-interactive[fill-opacity='1']"
 MARKERS = "path.leaflet-interactive[fill-opacity='0.95']"
 
 

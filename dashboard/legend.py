@@ -1,0 +1,103 @@
+"""What the legend says, in one place for the page, the map overlay and the slide PNG. No Streamlit.
+
+The legend's words and colours are built once from the view (``build``); ``to_html`` draws them
+for the page and for Leaflet (text escaped), and ``dashboard.slides`` draws the same object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from dashboard.i18n import category_name, long_date, tr
+from dashboard.palette import ACTIVE_OUTLINE, category_colour, legend_bins
+
+TEXT = "#000000"
+BACKGROUND = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Legend:
+    fill_title: str  # "Oblast fill: events in the last 7 days"
+    bins: tuple[tuple[str, str], ...]  # (label, colour), "none" first
+    outline: str  # label of the heavy outline
+    markers_title: str
+    markers_text: str
+    categories: tuple[tuple[str, str], ...]  # (label, colour)
+
+
+def window_text(date, window_days: int | None, lang: str) -> str:
+    """'up to 25 September 2022' or '19 September – 25 September 2022 (7 days)'."""
+    import pandas as pd
+
+    T = tr(lang)
+    if window_days is None:
+        return T("window_cumulative", date=long_date(date, lang))
+    first = pd.Timestamp(date) - pd.Timedelta(days=window_days - 1)
+    start = long_date(first, lang)
+    if first.year == pd.Timestamp(date).year:  # "19 September – 25 September 2022"
+        start = start.rsplit(" ", 1)[0]
+    return T("window_days", first=start, date=long_date(date, lang), n=window_days)
+
+
+def build(
+    breaks: list[int],
+    window_days: int | None,
+    metric: str,
+    categories: list[str],
+    grid_step: float | None,
+    lang: str = "en",
+) -> Legend:
+    T = tr(lang)
+    what = T("fill_fatalities" if metric == "fatalities" else "fill_events")
+    span = T("span_cumulative") if window_days is None else T("span_days", n=window_days)
+    bins = [(T("no_events") if label == "0" else label, c) for label, c in legend_bins(breaks)]
+    if grid_step is None:
+        markers = T("markers_places")
+    else:
+        markers = T("markers_grid", step=grid_step, km=round(grid_step * 111))
+    return Legend(
+        fill_title=f"{T('fill')}: {what} {span}",
+        bins=tuple(bins),
+        outline=T("under_way_legend"),
+        markers_title=T("markers"),
+        markers_text=markers,
+        categories=tuple((category_name(c, lang), category_colour(c)) for c in categories),
+    )
+
+
+def to_html(legend: Legend, scale: float = 1.0) -> str:
+    """The legend as HTML with inline styles (so it reads the same in the page and in Leaflet).
+    ``scale`` enlarges it for a shared screen."""
+
+    def px(n: float) -> str:
+        return f"{round(n * scale)}px"
+
+    swatch = (
+        f"display:inline-block;width:{px(24)};height:{px(15)};border:1px solid #000;"
+        f"margin-right:{px(7)};vertical-align:middle"
+    )
+    dot = (
+        f"display:inline-block;width:{px(13)};height:{px(13)};border-radius:50%;"
+        f"border:1px solid #000;margin-right:{px(7)};vertical-align:middle"
+    )
+    rows = "".join(
+        f"<div><span style='{swatch};background:{colour}'></span>{escape(label)}</div>"
+        for label, colour in legend.bins
+    )
+    cats = "".join(
+        f"<div><span style='{dot};background:{colour}'></span>{escape(label)}</div>"
+        for label, colour in legend.categories
+    )
+    outline = (
+        f"display:inline-block;width:{px(24)};height:{px(15)};border:{px(3)} solid "
+        f"{ACTIVE_OUTLINE};margin-right:{px(7)};vertical-align:middle"
+    )
+    return (
+        f"<div style='font-size:{px(14)};line-height:1.35;color:{TEXT}'>"
+        f"<b>{escape(legend.fill_title)}</b>{rows}"
+        f"<div style='margin-top:{px(6)}'><span style='{outline}'></span>"
+        f"{escape(legend.outline)}</div>"
+        f"<div style='margin-top:{px(8)}'><b>{escape(legend.markers_title)}</b>: "
+        f"{escape(legend.markers_text)}{cats}</div></div>"
+    )

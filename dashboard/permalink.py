@@ -1,0 +1,291 @@
+"""The view state as a URL query string, and back. No Streamlit.
+
+Every parameter is checked on its own: a bad value is dropped (the default is used instead) and
+reported in a notice, so a mistyped link still opens, and says what it could not honour.
+
+| parameter | meaning | values |
+|---|---|---|
+| date | the date shown | YYYY-MM-DD |
+| window | days counted up to the date | 1..3660; 0 or absent = cumulative |
+| cat | categories | comma-separated keys (data/README.md, docs/FORMATS.md) |
+| oblast | oblasts | comma-separated ISO codes of the five, or `outside` |
+| q | search text | up to 200 characters |
+| lang | language | en, uk |
+| present | presentation mode | 0, 1 |
+| lat, lon | map centre | degrees, around Ukraine (lat 40..57, lon 18..46) |
+| zoom | map zoom | whole number 4..13 |
+| tiles | basemap | none, osm, carto-light |
+| metric | what colours the oblasts | events, fatalities |
+| outside | show events outside the five | 0, 1 |
+| step | playback step in days | 1, 7 |
+| speed | playback seconds per step | 0.5..2 |
+| loop | playback loops | 0, 1 |
+| play | start playing when opened | 0, 1 |
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import date as Date
+from urllib.parse import parse_qsl, urlencode
+
+from dashboard.config import ALL_CATEGORIES, FIVE_OBLASTS
+from dashboard.i18n import LANGS
+
+OUTSIDE = "outside"  # the oblast filter's "elsewhere" option (view.OUTSIDE)
+TILE_NAMES = ("none", "osm", "carto-light")
+METRICS = ("events", "fatalities")
+STEPS = (1, 7)
+MAX_WINDOW = 3660
+MAX_QUERY = 200
+LAT_RANGE = (40.0, 57.0)
+LON_RANGE = (18.0, 46.0)
+ZOOM_RANGE = (4.0, 13.0)
+SPEED_RANGE = (0.5, 2.0)
+# Streamlit's own parameters: not ours to judge.
+IGNORED = {"embed", "embed_options"}
+ORDER = (
+    "date",
+    "window",
+    "cat",
+    "oblast",
+    "q",
+    "lang",
+    "present",
+    "lat",
+    "lon",
+    "zoom",
+    "tiles",
+    "metric",
+    "outside",
+    "step",
+    "speed",
+    "loop",
+    "play",
+)
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """Everything a link can say about a view. ``None`` means "not given: use the default"."""
+
+    date: Date | None = None
+    window: int | None = None  # None = cumulative
+    cat: tuple[str, ...] = ()
+    oblast: tuple[str, ...] = ()
+    q: str = ""
+    lang: str = "en"
+    present: bool = False
+    lat: float | None = None
+    lon: float | None = None
+    zoom: int | None = None
+    tiles: str | None = None
+    metric: str = "events"
+    outside: bool = False
+    step: int = 1
+    speed: float = 1.0
+    loop: bool = False
+    play: bool = False
+
+
+DEFAULT = LinkState()
+
+
+def _shown(value: str) -> str:
+    """A value as quoted in a notice: short, one line."""
+    text = re.sub(r"\s+", " ", value)
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
+def _flag(value: str) -> bool:
+    if value not in ("0", "1"):
+        raise ValueError("use 0 or 1")
+    return value == "1"
+
+
+def _number(value: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("not a number") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"outside {low:g}..{high:g}")
+    return number
+
+
+def _date(value: str) -> Date:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("use YYYY-MM-DD")
+    try:
+        return Date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("no such date") from None
+
+
+def _window(value: str) -> int | None:
+    if not re.fullmatch(r"\d{1,5}", value):
+        raise ValueError(f"use a whole number of days, 0..{MAX_WINDOW}")
+    days = int(value)
+    if days > MAX_WINDOW:
+        raise ValueError(f"more than {MAX_WINDOW} days")
+    return days or None
+
+
+def _choice(value: str, options) -> str:
+    if value not in options:
+        raise ValueError("use " + ", ".join(str(o) for o in options))
+    return value
+
+
+def _zoom(value: str) -> int:
+    low, high = (int(v) for v in ZOOM_RANGE)
+    if not re.fullmatch(r"\d{1,2}", value) or not low <= int(value) <= high:
+        raise ValueError(f"use a whole number, {low}..{high}")
+    return int(value)
+
+
+def _step(value: str) -> int:
+    if value not in ("1", "7"):
+        raise ValueError("use 1 (a day) or 7 (a week)")
+    return int(value)
+
+
+PARSERS = {
+    "date": _date,
+    "window": _window,
+    "lang": lambda v: _choice(v, LANGS),
+    "present": _flag,
+    "lat": lambda v: _number(v, *LAT_RANGE),
+    "lon": lambda v: _number(v, *LON_RANGE),
+    "zoom": _zoom,
+    "tiles": lambda v: _choice(v, TILE_NAMES),
+    "metric": lambda v: _choice(v, METRICS),
+    "outside": _flag,
+    "step": _step,
+    "speed": lambda v: _number(v, *SPEED_RANGE),
+    "loop": _flag,
+    "play": _flag,
+}
+
+
+def _last(value) -> str:
+    """st.query_params gives the last value of a repeated key; a plain dict may hold a list."""
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else ""
+    return str(value)
+
+
+def parse(params: Mapping[str, object]) -> tuple[LinkState, list[str]]:
+    """The state a query string asks for, and one notice per value that was ignored."""
+    values: dict[str, object] = {}
+    notices: list[str] = []
+    for key, raw in params.items():
+        value = _last(raw).strip()
+        if key in IGNORED:
+            continue
+        if key in PARSERS:
+            if value == "":
+                continue
+            try:
+                values[key] = PARSERS[key](value)
+            except ValueError as why:
+                notices.append(f"{key}={_shown(value)}: {why}")
+        elif key == "cat":
+            kept, bad = _listed(value, ALL_CATEGORIES, str.lower)
+            values["cat"] = kept
+            notices += [f"cat={_shown(v)}: no such category" for v in bad]
+        elif key == "oblast":
+            kept, bad = _listed(value, (*FIVE_OBLASTS, OUTSIDE), _oblast_key)
+            values["oblast"] = kept
+            notices += [
+                f"oblast={_shown(v)}: use the ISO code of one of the five oblasts, or '{OUTSIDE}'"
+                for v in bad
+            ]
+        elif key == "q":
+            text = re.sub(r"[\x00-\x1f\x7f]", " ", value)
+            if len(text) > MAX_QUERY:
+                notices.append(f"q: longer than {MAX_QUERY} characters, cut to {MAX_QUERY}")
+                text = text[:MAX_QUERY]
+            values["q"] = text
+        else:
+            notices.append(f"{_shown(key)[1:-1]}: unknown parameter")
+    if ("lat" in values) != ("lon" in values):
+        given = "lat" if "lat" in values else "lon"
+        notices.append(f"{given}: needs both lat and lon; the map opens on its default centre")
+        values.pop("lat", None)
+        values.pop("lon", None)
+    return replace(DEFAULT, **values), notices
+
+
+def _oblast_key(value: str) -> str:
+    return value.lower() if value.lower() == OUTSIDE else value.upper()
+
+
+def _listed(value: str, options, normalise) -> tuple[tuple[str, ...], list[str]]:
+    kept: list[str] = []
+    bad: list[str] = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key = normalise(item)
+        if key in options:
+            if key not in kept:
+                kept.append(key)
+        else:
+            bad.append(item)
+    return tuple(kept), bad
+
+
+def _format(name: str, value) -> str | None:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if name == "window":
+        return str(value or 0)
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if name in ("lat", "lon") else f"{value:g}"
+    if isinstance(value, Date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_params(state: LinkState) -> dict[str, str]:
+    """The query parameters for a state, in a fixed order. ``date`` and ``window`` are always
+    written (a link must say which date it shows); the rest only when they differ from the
+    default."""
+    out: dict[str, str] = {}
+    for f in fields(LinkState):
+        value = getattr(state, f.name)
+        if f.name == "window":
+            if state.date is not None or value is not None:
+                out["window"] = _format("window", value)
+        elif value is not None and value != f.default:
+            out[f.name] = _format(f.name, value)
+    return {k: out[k] for k in ORDER if k in out}
+
+
+def to_query(state: LinkState) -> str:
+    return urlencode(to_params(state), safe=",-:")
+
+
+def from_query(query: str) -> tuple[LinkState, list[str]]:
+    """Parse a query string such as ``date=2022-09-25&window=7&lang=uk`` (a leading '?' too)."""
+    return parse(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
+
+
+def clamp_date(wanted: Date | None, first: Date, last: Date) -> tuple[Date, str | None]:
+    """The date to show for a link's date within the data's range, and a notice if moved."""
+    if wanted is None:
+        return last, None
+    if wanted < first or wanted > last:
+        near = first if wanted < first else last
+        return near, (
+            f"date={wanted.isoformat()}: outside the data ({first.isoformat()} to "
+            f"{last.isoformat()}); showing {near.isoformat()}"
+        )
+    return wanted, None

@@ -1,0 +1,387 @@
+"""Draw the current view as a PNG for slides, on the server, with no browser. No Streamlit.
+
+The picture is drawn from the same layer data the page sends to Leaflet (``maps.date_layers``:
+each feature's ``_style``), in the same Web Mercator projection and at the same zoom, so the
+oblasts have exactly the colours of the on-screen scale and the markers the same sizes. Around
+the map: a title and date banner, the legend (``dashboard.legend``) and the attribution.
+
+Shapes are drawn at twice the size and scaled down, which smooths their edges; the inside of
+every shape keeps its exact colour.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from dashboard.legend import BACKGROUND, TEXT, Legend
+from dashboard.palette import ACTIVE_OUTLINE
+
+SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
+SEA = "#dfe9f2"  # the map's background, as .leaflet-container in maps.MAP_CSS
+BANNER = "#111111"
+BANNER_TEXT = "#ffffff"
+SUPERSAMPLE = 2
+TILE = 256  # Leaflet's world is 256 * 2**zoom pixels wide
+FIT_BOUNDS = ((31.5, 45.9), (40.3, 50.5))  # lon/lat corners of the five oblasts
+MIN_ZOOM, MAX_ZOOM = 4, 13
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+    Path("/usr/local/share/fonts"),
+    Path("/Library/Fonts"),
+    Path("C:/Windows/Fonts"),
+)
+# DejaVu Sans (Debian: fonts-dejavu-core) covers Latin and Cyrillic; Liberation/Arial also do.
+FONT_FILES = {
+    False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf"),
+    True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf"),
+}
+
+
+class NoFont(RuntimeError):
+    """No TrueType font with Cyrillic was found."""
+
+
+@lru_cache(maxsize=2)
+def font_path(bold: bool) -> Path:
+    for directory in FONT_DIRS:
+        for name in FONT_FILES[bold]:
+            for candidate in (directory / name, *directory.glob(f"*/{name}")):
+                if candidate.is_file():
+                    return candidate
+    raise NoFont(
+        "no TrueType font with Cyrillic found: install Debian's fonts-dejavu-core "
+        "(scripts/ensure_chromium.sh does)"
+    )
+
+
+@lru_cache(maxsize=64)
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path(bold)), max(6, int(size)))
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    text = colour.lstrip("#")
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+
+
+def mercator(lon, lat, zoom: float):
+    """Leaflet's pixel coordinates (EPSG:3857) of points (floats or numpy arrays) at a zoom."""
+    world = TILE * 2**zoom
+    s = np.sin(np.radians(np.clip(lat, -85.0511, 85.0511)))
+    x = (np.asarray(lon) + 180) / 360 * world
+    y = (0.5 - np.log((1 + s) / (1 - s)) / (4 * np.pi)) * world
+    return (float(x), float(y)) if np.ndim(x) == 0 else (x, y)
+
+
+def unproject(x: float, y: float, zoom: float) -> tuple[float, float]:
+    """(lat, lon) of Leaflet pixel coordinates at a zoom."""
+    world = TILE * 2**zoom
+    lon = x / world * 360 - 180
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / world))))
+    return lat, lon
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the map sits in the image and what it shows."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+    center: tuple[float, float]  # lat, lon
+    zoom: float
+
+    def project(self, lon, lat):
+        """Image pixel (at 1x) of a point, or of numpy arrays of points."""
+        cx, cy = mercator(self.center[1], self.center[0], self.zoom)
+        x, y = mercator(lon, lat, self.zoom)
+        return self.left + self.width / 2 + (x - cx), self.top + self.height / 2 + (y - cy)
+
+
+def fit_zoom(width: int, height: int, bounds=FIT_BOUNDS, padding: float = 0.06) -> tuple:
+    """Centre and (fractional) zoom that fit ``bounds`` into a width x height map."""
+    (west, south), (east, north) = bounds
+    x0, y1 = mercator(west, south, 0)
+    x1, y0 = mercator(east, north, 0)
+    usable_w, usable_h = width * (1 - 2 * padding), height * (1 - 2 * padding)
+    zoom = math.log2(min(usable_w / (x1 - x0), usable_h / (y1 - y0)))
+    zoom = max(MIN_ZOOM, min(MAX_ZOOM, zoom))
+    return unproject((x0 + x1) / 2, (y0 + y1) / 2, 0), zoom
+
+
+@dataclass(frozen=True)
+class Slide:
+    image: Image.Image
+    frame: Frame
+
+    def png(self) -> bytes:
+        out = io.BytesIO()
+        self.image.save(out, format="PNG", optimize=False)
+        return out.getvalue()
+
+
+class _Painter:
+    """Shapes at SUPERSAMPLE times the final size, alpha-composited layer by layer."""
+
+    def __init__(self, size: tuple[int, int], frame: Frame):
+        self.k = SUPERSAMPLE
+        self.frame = frame
+        self.image = Image.new("RGBA", (size[0] * self.k, size[1] * self.k), rgb(SEA) + (255,))
+
+    def xy(self, coords) -> list[tuple[float, float]]:
+        x, y = self.frame.project(coords[:, 0], coords[:, 1])
+        return list(zip((x * self.k).tolist(), (y * self.k).tolist(), strict=True))
+
+    def _rings(self, geometry: dict):
+        kind = geometry["type"]
+        polygons = [geometry["coordinates"]] if kind == "Polygon" else geometry["coordinates"]
+        if kind not in ("Polygon", "MultiPolygon"):
+            return
+        for polygon in polygons:
+            yield [self.xy(np.asarray(ring, dtype=float)) for ring in polygon]
+
+    def polygons(self, features: list[dict]) -> None:
+        """Fill, then outline, each polygon feature as its ``_style`` says (Leaflet defaults
+        otherwise: stroke 3 px, fill opacity 0.2)."""
+        for feature in features:
+            style = feature["properties"].get("_style", {})
+            rings = list(self._rings(feature["geometry"]))
+            if not rings:
+                continue
+            if style.get("fill", True) and style.get("fillColor"):
+                self._fill(rings, style["fillColor"], float(style.get("fillOpacity", 0.2)))
+            if style.get("stroke", True) and style.get("weight", 3) > 0:
+                self._outline(rings, style.get("color", "#3388ff"), float(style.get("weight", 3)))
+
+    def _fill(self, rings, colour: str, opacity: float) -> None:
+        alpha = round(255 * opacity)
+        holes = any(len(polygon) > 1 for polygon in rings)
+        if alpha == 255 and not holes:
+            draw = ImageDraw.Draw(self.image)
+            for polygon in rings:
+                draw.polygon(polygon[0], fill=rgb(colour) + (255,))
+            return
+        mask = Image.new("L", self.image.size, 0)
+        draw = ImageDraw.Draw(mask)
+        for polygon in rings:
+            draw.polygon(polygon[0], fill=alpha)
+            for hole in polygon[1:]:
+                draw.polygon(hole, fill=0)
+        self.image.paste(Image.new("RGBA", self.image.size, rgb(colour) + (255,)), mask=mask)
+
+    def _outline(self, rings, colour: str, weight: float) -> None:
+        draw = ImageDraw.Draw(self.image)
+        width = max(1, round(weight * self.k))
+        for polygon in rings:
+            for ring in polygon:
+                draw.line([*ring, ring[0]], fill=rgb(colour) + (255,), width=width, joint="curve")
+
+    def circles(self, features: list[dict]) -> None:
+        """Circle markers as Leaflet draws them: radius and stroke in screen pixels."""
+        overlay = Image.new("RGBA", self.image.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(overlay)
+        k = self.k
+        for feature in features:
+            style = feature["properties"].get("_style", {})
+            lon, lat = feature["geometry"]["coordinates"][:2]
+            x, y = self.frame.project(lon, lat)
+            r = float(style.get("radius", 10)) * k
+            fill = rgb(style.get("fillColor", "#3388ff")) + (
+                round(255 * float(style.get("fillOpacity", 0.2))),
+            )
+            stroke = rgb(style.get("color", "#3388ff")) + (255,)
+            width = max(1, round(float(style.get("weight", 3)) * k))
+            draw.ellipse((x * k - r, y * k - r, x * k + r, y * k + r), fill=fill)
+            draw.ellipse((x * k - r, y * k - r, x * k + r, y * k + r), outline=stroke, width=width)
+        self.image = Image.alpha_composite(self.image, overlay)
+
+    def labels(self, features: list[dict], size: int) -> None:
+        """Oblast names with a white halo, centred on their points."""
+        from html import unescape
+
+        draw = ImageDraw.Draw(self.image)
+        face = font(size * self.k, bold=True)
+        for feature in features:
+            label = unescape(feature["properties"].get("_label", ""))
+            lon, lat = feature["geometry"]["coordinates"][:2]
+            x, y = self.frame.project(lon, lat)
+            draw.text(
+                (x * self.k, y * self.k),
+                label,
+                font=face,
+                fill=rgb("#333333"),
+                anchor="mm",
+                stroke_width=max(2, round(size * self.k / 5)),
+                stroke_fill=(255, 255, 255),
+            )
+
+    def finish(self, size: tuple[int, int]) -> Image.Image:
+        return self.image.resize(size, Image.Resampling.LANCZOS).convert("RGB")
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int) -> list[str]:
+    """Greedy word wrap to a pixel width."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        words = paragraph.split()
+        line = ""
+        for word in words:
+            trial = f"{line} {word}".strip()
+            if line and draw.textlength(trial, font=face) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        if line:
+            lines.append(line)
+    return lines or [""]
+
+
+def _fit_text(draw, text: str, size: int, bold: bool, width: int, min_size: int):
+    """The largest font (down to ``min_size``) at which ``text`` fits ``width`` on one line."""
+    while size > min_size and draw.textlength(text, font=font(size, bold)) > width:
+        size -= 1
+    face = font(size, bold)
+    if draw.textlength(text, font=face) > width:  # still too long: shorten with an ellipsis
+        while text and draw.textlength(text + "…", font=face) > width:
+            text = text[:-1]
+        text += "…"
+    return text, face
+
+
+def _legend(image: Image.Image, legend: Legend, frame: Frame, unit: float) -> None:
+    """The legend box, bottom-left over the map: black on white, large type."""
+    draw = ImageDraw.Draw(image)
+    body, bold = font(round(17 * unit)), font(round(17 * unit), bold=True)
+    line = round(24 * unit)
+    pad = round(14 * unit)
+    swatch_w, swatch_h = round(30 * unit), round(18 * unit)
+    box_w = min(round(440 * unit), frame.width // 2)
+    text_w = box_w - 2 * pad
+    cats = list(legend.categories)
+    columns = 2 if len(cats) > 6 else 1
+    col_w = (text_w - (columns - 1) * pad) // columns
+    rows_per_col = math.ceil(len(cats) / columns) if cats else 0
+    title_lines = _wrap(draw, legend.fill_title, bold, text_w)
+    marker_lines = _wrap(draw, f"{legend.markers_title}: {legend.markers_text}", body, text_w)
+    height = (
+        pad * 2
+        + line * (len(title_lines) + len(legend.bins) + 1)
+        + round(10 * unit)
+        + line * (len(marker_lines) + rows_per_col)
+    )
+    left = frame.left + round(16 * unit)
+    top = frame.top + frame.height - height - round(16 * unit)
+    draw.rectangle(
+        (left, top, left + box_w, top + height),
+        fill=rgb(BACKGROUND),
+        outline=rgb(TEXT),
+        width=max(2, round(2 * unit)),
+    )
+    x, y = left + pad, top + pad
+    for text in title_lines:
+        draw.text((x, y), text, font=bold, fill=rgb(TEXT))
+        y += line
+    for label, colour in legend.bins:
+        box = (x, y + (line - swatch_h) // 2, x + swatch_w, y + (line + swatch_h) // 2)
+        draw.rectangle(box, fill=rgb(colour), outline=rgb(TEXT), width=1)
+        draw.text((x + swatch_w + round(10 * unit), y), label, font=body, fill=rgb(TEXT))
+        y += line
+    box = (x, y + (line - swatch_h) // 2, x + swatch_w, y + (line + swatch_h) // 2)
+    draw.rectangle(box, outline=rgb(ACTIVE_OUTLINE), width=max(3, round(4 * unit)))
+    draw.text((x + swatch_w + round(10 * unit), y), legend.outline, font=body, fill=rgb(TEXT))
+    y += line + round(10 * unit)
+    for text in marker_lines:
+        draw.text((x, y), text, font=body, fill=rgb(TEXT))
+        y += line
+    dot = round(15 * unit)
+    for i, (label, colour) in enumerate(cats):
+        cx = x + (i // rows_per_col) * (col_w + pad)
+        cy = y + (i % rows_per_col) * line
+        draw.ellipse(
+            (cx, cy + (line - dot) // 2, cx + dot, cy + (line + dot) // 2),
+            fill=rgb(colour),
+            outline=rgb(TEXT),
+        )
+        shown, _ = _fit_text(draw, label, round(17 * unit), False, col_w - dot - 8, 17)
+        draw.text((cx + dot + round(8 * unit), cy), shown, font=body, fill=rgb(TEXT))
+
+
+def render(
+    size: tuple[int, int],
+    context: list[dict],
+    oblasts: list[dict],
+    markers: list[dict],
+    labels: list[dict],
+    legend: Legend,
+    title: str,
+    date_text: str,
+    window_text: str,
+    attribution: str,
+    center: tuple[float, float] | None = None,
+    zoom: float | None = None,
+) -> Slide:
+    """The slide: banner (title, date, window), map, legend box, attribution line.
+
+    ``center`` (lat, lon) and ``zoom`` are Leaflet's; without them the five oblasts are fitted.
+    """
+    width, height = size
+    unit = height / 1080  # type scale: 1 at 1080 p
+    banner_h = round(118 * unit)
+    footer_h = round(38 * unit)
+    map_h = height - banner_h - footer_h
+    if center is None or zoom is None:
+        # Fit the five oblasts into the part of the map the legend box leaves free.
+        reserved = min(round(440 * unit), width // 2) + round(32 * unit)
+        (lat, lon), zoom = fit_zoom(width - reserved, map_h)
+        x, y = mercator(lon, lat, zoom)
+        center = unproject(x - reserved / 2, y, zoom)
+    frame = Frame(0, banner_h, width, map_h, center, zoom)
+
+    painter = _Painter(size, frame)
+    painter.polygons(context)
+    painter.polygons(oblasts)
+    painter.circles(markers)
+    painter.labels(labels, round(17 * unit))
+    image = painter.finish(size)
+
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, banner_h), fill=rgb(BANNER))
+    pad = round(28 * unit)
+    date_face = font(round(60 * unit), bold=True)
+    date_w = draw.textlength(date_text, font=date_face)
+    draw.text(
+        (width - pad, round(12 * unit)), date_text, font=date_face, fill=BANNER_TEXT, anchor="ra"
+    )
+    small = font(round(22 * unit))
+    draw.text(
+        (width - pad, banner_h - round(12 * unit)),
+        window_text,
+        font=small,
+        fill=BANNER_TEXT,
+        anchor="rd",
+    )
+    room = int(width - date_w - 3 * pad)
+    shown, face = _fit_text(draw, title, round(36 * unit), True, room, round(20 * unit))
+    draw.text((pad, banner_h // 2), shown, font=face, fill=BANNER_TEXT, anchor="lm")
+
+    _legend(image, legend, frame, unit)
+
+    draw.rectangle((0, height - footer_h, width, height), fill=rgb(BACKGROUND))
+    note = textwrap.shorten(attribution, width=400, placeholder="…")
+    note, face = _fit_text(
+        draw, note, round(17 * unit), False, width - 2 * pad, max(9, round(12 * unit))
+    )
+    draw.text((pad, height - footer_h // 2), note, font=face, fill=rgb("#222222"), anchor="lm")
+    return Slide(image, frame)

@@ -1,0 +1,145 @@
+"""Slide PNGs from the command line, with the same query string as the page's link.
+
+    python -m dashboard.snapshot "date=2022-09-25&window=7&lang=uk" --size 1920x1080 -o out.png
+
+A series of dates, one PNG each (``out-2022-09-19.png`` ...):
+
+    python -m dashboard.snapshot "window=7" --from 2022-09-19 --to 2022-09-30 --step 1 -o out.png
+
+Values the page would ignore are ignored here too, with the same notice on stderr. Exit codes:
+0 written, 2 unusable input (events file, date range or output path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date as Date
+from datetime import timedelta
+from pathlib import Path
+
+from dashboard import datasets, permalink, scene, slides
+from dashboard.config import EVENTS_CSV
+from dashboard.events import LAST, UnreadableFile, load_events
+from dashboard.regions import load_regions
+from dashboard.view import Filters, apply_filters, breaks_for
+
+MAX_FRAMES = 1000
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("use WIDTHxHEIGHT, e.g. 1920x1080") from None
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise argparse.ArgumentTypeError("between 320x240 and 7680x4320")
+    return width, height
+
+
+def _day(text: str) -> Date:
+    try:
+        return Date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use YYYY-MM-DD") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m dashboard.snapshot",
+        description="Draw the view of a page link as a slide PNG (no browser needed).",
+    )
+    p.add_argument("query", help="the link's query string, e.g. 'date=2022-09-25&window=7'")
+    p.add_argument("--size", type=_size, default=(1920, 1080), help="WIDTHxHEIGHT (1920x1080)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
+    p.add_argument("--events", type=Path, default=EVENTS_CSV, help="events file (any format)")
+    p.add_argument("--from", dest="first", type=_day, help="first date of a series")
+    p.add_argument("--to", dest="last", type=_day, help="last date of a series")
+    p.add_argument("--step", type=int, default=1, help="days between dates of a series (1)")
+    return p
+
+
+def dates_for(state: permalink.LinkState, first, last, step: int, data_first, data_last):
+    """The dates to draw, each inside the data's range; notices for any moved."""
+    notices: list[str] = []
+    if first is None and last is None:
+        day, note = permalink.clamp_date(state.date, data_first, data_last)
+        return [day], [note] if note else []
+    first = first or state.date or data_first
+    last = last or data_last
+    if last < first:
+        raise ValueError(f"--to {last} is before --from {first}")
+    if step < 1:
+        raise ValueError("--step must be at least 1")
+    days = []
+    day = first
+    while day <= last and len(days) < MAX_FRAMES:
+        clamped, note = permalink.clamp_date(day, data_first, data_last)
+        if note:
+            notices.append(note)
+        else:
+            days.append(clamped)
+        day += timedelta(days=step)
+    if not days:
+        raise ValueError(f"no date of {first}..{last} lies in the data ({data_first}..{data_last})")
+    return days, notices
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    state, notices = permalink.from_query(args.query)
+    regions = load_regions()
+    try:
+        result = load_events(args.events, regions, dataset=datasets.bundled_label(args.events.name))
+    except (UnreadableFile, OSError) as exc:
+        print(f"{args.events}: {exc}", file=sys.stderr)
+        return 2
+    events = result.events
+    if len(events) == 0:
+        print(f"{args.events}: no valid events", file=sys.stderr)
+        return 2
+    data_first = events["start_date"].min().date()
+    data_last = events[LAST].max().date()
+    try:
+        days, moved = dates_for(state, args.first, args.last, args.step, data_first, data_last)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    for note in notices + moved:
+        print(f"ignored: {note}", file=sys.stderr)
+    filters = Filters(state.cat, state.oblast, state.q)
+    metric = state.metric if state.metric in ("events", "fatalities") else "events"
+    breaks = breaks_for(apply_filters(events, filters), state.window, metric)
+    center = (state.lat, state.lon) if state.lat is not None else None
+    written = []
+    for day in days:
+        view = scene.make(
+            events,
+            regions,
+            day,
+            state.window,
+            filters,
+            metric,
+            state.outside,
+            state.lang,
+            breaks,
+            center=center,
+            zoom=state.zoom if center else None,
+        )
+        out = args.output
+        if len(days) > 1:
+            out = out.with_name(f"{out.stem}-{day.isoformat()}{out.suffix or '.png'}")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(scene.slide(view, regions, args.size).png())
+        except (OSError, slides.NoFont) as exc:
+            print(f"{out}: {exc}", file=sys.stderr)
+            return 2
+        written.append(out)
+    for out in written:
+        print(f"wrote {out} ({args.size[0]}x{args.size[1]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""Briefing in Chromium, offline: the done-when link, presentation at two sizes, playback without
+reloading the map, keyboard-only use, and the slide and HTML downloads."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.browser.conftest import MAP_FRAME, screenshot
+from tests.browser.test_map_page import OBLAST_PATHS
+
+DONE_WHEN = "/?date=2022-09-25&window=7&present=1&lang=uk&lat=47.5&lon=36.5&zoom=6"
+BANNER = ".oem-present-banner"
+
+
+def sized_page(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.external = []
+
+    def guard(route):
+        url = route.request.url
+        local = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:", "file:")
+        if url.startswith(local):
+            route.continue_()
+        else:
+            page.external.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context, page
+
+
+def map_frame(page):
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(OBLAST_PATHS).first.wait_for(timeout=60_000)
+    return frame
+
+
+def leaflet_view(page) -> tuple[float, float, int]:
+    iframe = page.locator(MAP_FRAME).element_handle().content_frame()
+    return tuple(iframe.evaluate("() => [map.getCenter().lat, map.getCenter().lng, map.getZoom()]"))
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720)])
+def test_done_when_link_shows_exactly_that_view(browser, server, width, height):
+    context, page = sized_page(browser, width, height)
+    try:
+        page.goto(server + DONE_WHEN)
+        frame = map_frame(page)
+        expect(page.locator(BANNER)).to_contain_text("25 вересня 2022")
+        expect(page.locator(BANNER)).to_contain_text("Херсонська, Запорізька, Донецька")
+        expect(page.locator(BANNER)).to_contain_text("19 вересня – 25 вересня 2022 (7 дн.)")
+        # presentation: no sidebar, no page title; the map fills the screen below the banner
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        assert page.locator("h1").count() == 0
+        box = page.locator(MAP_FRAME).bounding_box()
+        assert box["height"] >= 0.7 * height and box["width"] >= 0.95 * width
+        assert box["y"] + box["height"] <= height  # the whole map is on screen
+        # exactly the view in the link
+        frame.locator(".oem-legend").wait_for()
+        lat, lon, zoom = leaflet_view(page)
+        assert zoom == 6 and abs(lat - 47.5) < 0.05 and abs(lon - 36.5) < 0.05
+        # Ukrainian on the map: labels, legend; the week's counts drawn
+        expect(frame.locator(".oem-label", has_text="Донецька обл.")).to_have_count(1)
+        legend = frame.locator(".oem-legend")
+        expect(legend).to_contain_text("Заливка області: кількість подій за останні 7 дн.")
+        legend_box = legend.bounding_box()
+        assert legend_box["y"] + legend_box["height"] <= box["y"] + box["height"]
+        assert frame.locator(OBLAST_PATHS).count() == 5
+        # the link is unchanged: nobody moved anything
+        assert re.search(r"lat=47\.5(&|$)", page.url) and "lon=36.5" in page.url
+        assert "zoom=6" in page.url and "present=1" in page.url
+        assert page.external == []
+        screenshot(page, f"present-{width}x{height}", full_page=False)
+    finally:
+        context.close()
+
+
+def test_playback_advances_the_date_without_reloading_the_map(browser, server):
+    context, page = sized_page(browser, 1280, 720)
+    try:
+        page.goto(server + "/?date=2022-09-20&window=7&present=1&speed=0.5")
+        frame = map_frame(page)
+        expect(page.locator(BANNER)).to_contain_text("20 September 2022")
+        iframe = page.locator(MAP_FRAME).element_handle().content_frame()
+        iframe.evaluate("window.__probe = 'same-iframe'")
+        page.get_by_role("button", name="▶ Play").click()
+        for day in ("21 September 2022", "22 September 2022", "23 September 2022"):
+            expect(page.locator(BANNER)).to_contain_text(day, timeout=20_000)
+        page.get_by_role("button", name="⏸ Pause").click()
+        expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
+        iframe = page.locator(MAP_FRAME).element_handle().content_frame()
+        assert iframe.evaluate("window.__probe") == "same-iframe"  # never reloaded
+        assert frame.locator(OBLAST_PATHS).count() == 5
+        assert re.search(r"date=2022-09-2[3-9]", page.url)  # the link follows playback
+        screenshot(page, "present-playback", full_page=False)
+    finally:
+        context.close()
+
+
+def focused_name(page) -> str:
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+        if (!e) return '';
+        const label = e.getAttribute('aria-label') || '';
+        const text = (e.innerText || '').trim();
+        let around = '';
+        const box = e.closest('[data-testid^="stWidget"], [data-testid="stElementContainer"],'
+          + ' .stButton, .stDownloadButton, label');
+        if (box) around = (box.innerText || '').trim();
+        return [e.getAttribute('role') || e.tagName, label, text, around].join(' | '); }"""
+    )
+
+
+def test_every_control_works_from_the_keyboard(browser, server):
+    context, page = sized_page(browser, 1600, 1100)
+    try:
+        page.goto(server + "/?date=2022-09-25")
+        map_frame(page)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        reached = []
+        for _ in range(160):
+            page.keyboard.press("Tab")
+            reached.append(focused_name(page))
+        text = "\n".join(reached)
+        for control in (
+            "Language / Мова",
+            "Presentation mode",
+            "Format",
+            "Category",
+            "Oblast",
+            "Search title and description",
+            "Colour oblasts by",
+            "Show events outside the five oblasts",
+            "Tiles (need internet)",
+            "INPUT | Date",  # the date slider
+            "Cumulative",
+            "Seconds per step",
+            "▶ Play",
+            "◀ Back",
+            "Forward ▶",
+            "1 day",
+            "Loop",
+            "IFRAME",  # into the map: Leaflet's zoom buttons and container
+            "Download these events (CSV)",
+            "Slide PNG 1920×1080",
+            "Slide PNG 1280×720",
+            "Map as HTML (works offline)",
+        ):
+            assert control in text, f"{control} not reached by Tab:\n{text}"
+        # and they act: forward with Enter, the date slider with arrows, play with Space
+        forward = page.get_by_role("button", name="Forward ▶")
+        forward.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(".oem-date-banner")).to_contain_text("26 September 2022")
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        page.keyboard.press("ArrowLeft")
+        expect(page.locator(".oem-date-banner")).to_contain_text("25 September 2022")
+        page.get_by_role("button", name="▶ Play").focus()
+        page.keyboard.press("Space")
+        expect(page.get_by_role("button", name="⏸ Pause")).to_be_visible()
+        page.get_by_role("button", name="⏸ Pause").focus()
+        page.keyboard.press("Space")
+        expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
+        # the map itself takes the keyboard (Leaflet: arrows pan, +/- zoom)
+        container = page.frame_locator(MAP_FRAME).locator(".leaflet-container")
+        assert container.get_attribute("tabindex") == "0"
+    finally:
+        context.close()
+
+
+def test_slide_png_and_offline_html_downloads(browser, server, tmp_path):
+    context, page = sized_page(browser, 1600, 1100)
+    try:
+        page.goto(server + "/?date=2022-09-25&window=7&lang=uk")
+        map_frame(page)
+        link = page.locator("[data-testid='stCode']").first
+        expect(link).to_contain_text("date=2022-09-25&window=7&lang=uk")
+        for size, button in (
+            ((1920, 1080), "PNG для слайда 1920×1080"),
+            ((1280, 720), "PNG для слайда 1280×720"),
+        ):
+            with page.expect_download() as download:
+                page.get_by_role("button", name=button).click()
+            png = download.value.path().read_bytes()
+            assert Image.open(io.BytesIO(png)).size == size
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Карта як HTML (працює офлайн)").click()
+        saved = tmp_path / "map.html"
+        saved.write_bytes(download.value.path().read_bytes())
+        assert page.external == []
+    finally:
+        context.close()
+    # the file opens from disk with every network request refused
+    context, page = sized_page(browser, 1280, 720)
+    try:
+        page.goto(saved.as_uri())
+        page.locator(OBLAST_PATHS).first.wait_for(timeout=20_000)
+        assert page.locator(OBLAST_PATHS).count() == 5
+        expect(page.locator(".oem-legend")).to_contain_text("Заливка області")
+        expect(page.locator(".oem-banner")).to_contain_text("25 вересня 2022")
+        assert page.external == []
+        screenshot(page, "standalone-html", full_page=False)
+    finally:
+        context.close()

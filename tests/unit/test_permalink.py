@@ -1,0 +1,164 @@
+"""Links: every parameter survives a round trip; a bad value is dropped with a notice."""
+
+from datetime import date
+
+import pytest
+
+from dashboard import permalink
+from dashboard.permalink import LinkState, clamp_date, from_query, parse, to_params, to_query
+
+FULL = LinkState(
+    date=date(2022, 9, 25),
+    window=7,
+    cat=("referendum", "strike_on_civilians"),
+    oblast=("UA-65", "outside"),
+    q="Kupiansk convoy & <b>",
+    lang="uk",
+    present=True,
+    lat=47.5,
+    lon=36.5,
+    zoom=6,
+    tiles="carto-light",
+    metric="fatalities",
+    outside=True,
+    step=7,
+    speed=0.5,
+    loop=True,
+    play=True,
+)
+
+
+def test_every_parameter_round_trips_through_the_query_string():
+    query = to_query(FULL)
+    state, notices = from_query(query)
+    assert notices == []
+    assert state == FULL
+    assert list(to_params(FULL)) == list(permalink.ORDER)  # every parameter is written
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("date", date(2022, 2, 24)),
+        ("window", 30),
+        ("window", None),
+        ("cat", ("battles",)),
+        ("oblast", ("UA-09",)),
+        ("q", "Izium"),
+        ("lang", "uk"),
+        ("present", True),
+        ("zoom", 9),
+        ("tiles", "osm"),
+        ("metric", "fatalities"),
+        ("outside", True),
+        ("step", 7),
+        ("speed", 2.0),
+        ("loop", True),
+        ("play", True),
+    ],
+)
+def test_each_parameter_alone_round_trips(field, value):
+    state = LinkState(**{"date": date(2022, 9, 25), field: value})
+    again, notices = from_query("?" + to_query(state))
+    assert notices == []
+    assert again == state
+
+
+def test_lat_and_lon_round_trip_together():
+    state = LinkState(date=date(2022, 9, 25), lat=48.0123, lon=37.8, zoom=7)
+    assert from_query(to_query(state)) == (state, [])
+
+
+def test_the_done_when_link_parses_exactly():
+    state, notices = from_query(
+        "date=2022-09-25&window=7&present=1&lang=uk&lat=47.5&lon=36.5&zoom=6"
+    )
+    assert notices == []
+    assert (state.date, state.window, state.present, state.lang) == (
+        date(2022, 9, 25),
+        7,
+        True,
+        "uk",
+    )
+    assert (state.lat, state.lon, state.zoom) == (47.5, 36.5, 6)
+
+
+def test_defaults_are_left_out_but_date_and_window_are_always_written():
+    params = to_params(LinkState(date=date(2022, 9, 25)))
+    assert params == {"date": "2022-09-25", "window": "0"}
+    assert from_query("window=0")[0].window is None
+
+
+@pytest.mark.parametrize(
+    "query, fragment",
+    [
+        ("date=2022-13-01", "date='2022-13-01': no such date"),
+        ("date=25.09.2022", "date='25.09.2022': use YYYY-MM-DD"),
+        ("window=-3", "window='-3'"),
+        ("window=99999", "more than 3660 days"),
+        ("cat=referendum,bogus", "cat='bogus': no such category"),
+        ("oblast=UA-99", "oblast='UA-99'"),
+        ("lang=de", "lang='de': use en, uk"),
+        ("present=yes", "present='yes': use 0 or 1"),
+        ("lat=91&lon=36", "lat='91': outside 40..57"),
+        ("lat=nan&lon=36", "lat='nan'"),
+        ("zoom=6.5", "zoom='6.5': use a whole number, 4..13"),
+        ("zoom=30", "zoom='30'"),
+        ("tiles=google", "tiles='google'"),
+        ("metric=deaths", "metric='deaths'"),
+        ("step=3", "step='3'"),
+        ("speed=10", "speed='10': outside 0.5..2"),
+        ("loop=2", "loop='2'"),
+        ("play=true", "play='true'"),
+        ("lat=47.5", "lat: needs both lat and lon"),
+        ("colour=red", "colour: unknown parameter"),
+    ],
+)
+def test_invalid_values_are_ignored_with_a_notice(query, fragment):
+    state, notices = from_query(query)
+    assert any(fragment in n for n in notices), notices
+    # what was wrong falls back to the default; the rest of the link still applies
+    good, _ = from_query(query + "&lang=uk")
+    assert good.lang == "uk" or "lang=" in query
+
+
+def test_bad_values_do_not_spoil_good_ones():
+    state, notices = from_query("date=2022-09-25&zoom=99&lang=uk&cat=referendum,nope")
+    assert state.date == date(2022, 9, 25) and state.lang == "uk"
+    assert state.zoom is None and state.cat == ("referendum",)
+    assert len(notices) == 2
+
+
+def test_codes_are_normalised_and_duplicates_dropped():
+    state, notices = from_query("oblast=ua-65,UA-65,Outside&cat=Referendum,referendum")
+    assert notices == []
+    assert state.oblast == ("UA-65", "outside") and state.cat == ("referendum",)
+
+
+def test_search_text_is_cut_and_control_characters_removed():
+    state, notices = from_query("q=" + "a" * 250)
+    assert len(state.q) == 200 and "longer than 200" in notices[0]
+    state, _ = parse({"q": "x\x00y\ny"})
+    assert state.q == "x y y"
+
+
+def test_notices_quote_hostile_values_shortly():
+    _, notices = from_query("lang=" + "<script>" * 20)
+    assert len(notices[0]) < 120 and "…" in notices[0]
+
+
+def test_streamlit_parameters_are_not_ours_to_judge():
+    assert from_query("embed=true&embed_options=light_theme") == (LinkState(), [])
+
+
+def test_a_repeated_key_uses_the_last_value():
+    assert parse({"lang": ["en", "uk"]})[0].lang == "uk"
+
+
+def test_dates_outside_the_data_are_moved_with_a_notice():
+    first, last = date(2022, 2, 24), date(2022, 11, 14)
+    assert clamp_date(None, first, last) == (last, None)
+    assert clamp_date(date(2022, 9, 25), first, last) == (date(2022, 9, 25), None)
+    day, note = clamp_date(date(2030, 1, 1), first, last)
+    assert day == last and "outside the data" in note
+    assert clamp_date(date(2000, 1, 1), first, last)[0] == first
