@@ -112,7 +112,7 @@ iframe[title="streamlit_folium.st_folium"] {
 </style>"""
 PAGE_CSS = """<style>
 .oem-date-banner { font-size: 1.6rem; font-weight: 700; margin: 0; }
-.oem-date-banner span { font-size: 0.95rem; font-weight: 400; color: #333; margin-left: 0.6rem; }
+.oem-date-banner span { display: block; font-size: 0.95rem; font-weight: 400; color: #333; }
 </style>"""
 
 
@@ -519,9 +519,7 @@ def draw_map(the_scene: scene.Scene, regions: Regions, height: int, present: boo
         if not same_view(moved, ss.get("_map_view")):
             ss["_map_view"] = moved
         default = (maps.CENTER[0], maps.CENTER[1], maps.ZOOM)
-        ss["_custom_view"] = ss.get("_custom_view") or any(
-            abs(a - b) > 1e-3 for a, b in zip(moved, default, strict=True)
-        )
+        ss["_custom_view"] = ss.get("_custom_view") or not same_view(moved, default)
     elif view != (None, None, None):
         ss["_custom_view"] = True
 

@@ -166,6 +166,8 @@ def test_every_control_works_from_the_keyboard(browser, server):
         page.get_by_role("button", name="⏸ Pause").focus()
         page.keyboard.press("Space")
         expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
+        # after all these reruns, the untouched map's default view is still not in the link
+        assert "lat=" not in page.url and "date=2022-09-25" in page.url
         # the map itself takes the keyboard (Leaflet: arrows pan, +/- zoom)
         container = page.frame_locator(MAP_FRAME).locator(".leaflet-container")
         assert container.get_attribute("tabindex") == "0"
