@@ -6,6 +6,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import MAP_FRAME, screenshot
@@ -175,6 +176,26 @@ def test_every_control_works_from_the_keyboard(browser, server):
         context.close()
 
 
+def wait_idle(page) -> None:
+    """Until the script is not running: a rerun in flight replaces the download buttons."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+
+
+def download(page, button: str):
+    """Click a download button once the page is idle; the saved file's path. A click that
+    lands while a rerun replaces the button is retried once."""
+    for attempt in range(2):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=15_000) as event:
+                page.get_by_role("button", name=button).click()
+            return event.value.path()
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_slide_png_and_offline_html_downloads(browser, server, tmp_path):
     context, page = sized_page(browser, 1600, 1100)
     try:
@@ -186,14 +207,10 @@ def test_slide_png_and_offline_html_downloads(browser, server, tmp_path):
             ((1920, 1080), "PNG для слайда 1920×1080"),
             ((1280, 720), "PNG для слайда 1280×720"),
         ):
-            with page.expect_download() as download:
-                page.get_by_role("button", name=button).click()
-            png = download.value.path().read_bytes()
+            png = download(page, button).read_bytes()
             assert Image.open(io.BytesIO(png)).size == size
-        with page.expect_download() as download:
-            page.get_by_role("button", name="Карта як HTML (працює офлайн)").click()
         saved = tmp_path / "map.html"
-        saved.write_bytes(download.value.path().read_bytes())
+        saved.write_bytes(download(page, "Карта як HTML (працює офлайн)").read_bytes())
         assert page.external == []
     finally:
         context.close()
