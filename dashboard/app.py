@@ -752,7 +752,6 @@ def share_panel(events, regions, the_scene: scene.Scene, link: str, uploaded: bo
 def main_area(
     events,
     regions,
-    bundled_ok: bool,
     upload,
     data_key,
     filters,
@@ -904,7 +903,6 @@ def page() -> None:
     main_area(
         events,
         regions,
-        bundled is not None,
         upload,
         data_key,
         filters,
