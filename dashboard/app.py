@@ -13,7 +13,9 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
+from collections import OrderedDict
 from datetime import timedelta
 from html import escape
 from pathlib import Path
@@ -50,16 +52,17 @@ from dashboard.i18n import (  # noqa: E402
     status_label,
     tr,
 )
+from dashboard.index import EventIndex  # noqa: E402
 from dashboard.palette import category_colour  # noqa: E402
 from dashboard.regions import Regions, load_regions  # noqa: E402
 from dashboard.textsafe import md_escape  # noqa: E402
-from dashboard.timeline import categories_in, weekly_counts  # noqa: E402
+from dashboard.timeline import categories_in  # noqa: E402
 from dashboard.view import (  # noqa: E402
     OUTSIDE,
     Filters,
-    apply_filters,
-    breaks_for,
+    breaks_for_index,
     has_fatalities,
+    index_for,
     oblast_summary,
 )
 
@@ -72,6 +75,7 @@ SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # seconds per step
 STEPS = (1, 7)
 SLIDE_SIZES = ((1920, 1080), (1280, 720))
 REPORT_ROWS = 20  # rejected records listed in the page
+TABLE_ROWS = (100, 1_000, 10_000)  # rows the events table shows (the CSV has all)
 TABLE_COLUMNS = {
     "start_date": "t_start",
     "end_date": "t_end",
@@ -140,6 +144,28 @@ def cached_events(path: str, mtime: float) -> LoadResult | str:
         return load_events(path, cached_regions(), dataset=datasets.bundled_label(Path(path).name))
     except UnreadableFile as exc:
         return str(exc)
+
+
+_INDEXES: OrderedDict = OrderedDict()  # (data key, filters) -> EventIndex, shared by sessions
+_INDEX_LOCK = threading.Lock()
+MAX_INDEXES = 6
+
+
+def cached_index(events: pd.DataFrame, data_key: tuple, filters: Filters) -> EventIndex:
+    """The per-date index of the data and filters: built once, shared by every session (it
+    references the events frame, never copies it), the least recently used dropped first."""
+    key = (data_key, filters)
+    with _INDEX_LOCK:
+        index = _INDEXES.get(key)
+        if index is not None and index.events is events:
+            _INDEXES.move_to_end(key)
+            return index
+    index = index_for(events, filters)
+    with _INDEX_LOCK:
+        _INDEXES[key] = index
+        while len(_INDEXES) > MAX_INDEXES:
+            _INDEXES.popitem(last=False)
+    return index
 
 
 # --- the link ---------------------------------------------------------------------------------
@@ -537,8 +563,10 @@ def summary_table(view, lang: str, T) -> pd.DataFrame:
     )
 
 
-def timeline_chart(events: pd.DataFrame, date, lang: str, T) -> None:
-    weekly = weekly_counts(events)
+def timeline_chart(weekly: pd.DataFrame, lang: str, T) -> None:
+    """Events per week and category over the whole data (filters applied). It is drawn by
+    the full page, not the date fragment: it does not change with the date, and re-sending it
+    on every slider step would cost more than the map."""
     if weekly.empty:
         st.info(T("no_match"))
         return
@@ -570,32 +598,34 @@ def timeline_chart(events: pd.DataFrame, date, lang: str, T) -> None:
             ],
         )
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"date": [pd.Timestamp(date)]}))
-        .mark_rule(color="black", strokeWidth=2)
-        .encode(x="date:T")
-    )
-    st.altair_chart((bars + rule).properties(height=220), width="stretch")
+    st.altair_chart(bars.properties(height=220), width="stretch")
 
 
 def events_table(view, date, lang: str, T) -> None:
-    shown = view.shown
+    """The newest events in the window (up to the chosen number of rows; the download has all
+    of them, made when clicked)."""
+    ss = st.session_state
+    limit = ss.get("table_rows", TABLE_ROWS[0])
+    shown, active = view.head(limit)
     columns = dict(TABLE_COLUMNS)
     for col, label in EXTRA_TABLE_COLUMNS.items():
         if col in shown and shown[col].replace("", None).notna().any():
             columns[col] = label
-    table = shown[list(columns)].copy()
-    table["category"] = table["category"].map(lambda k: category_name(k, lang))
-    table["verification"] = table["verification"].map(lambda v: status_label(v, lang))
-    table["dataset"] = table["dataset"].map(lambda d: dataset_label(str(d), lang))
-    table["oblast_code"] = table["oblast_code"].map(
-        lambda c: oblast_title(c, lang) if c in FIVE_OBLASTS else c
-    )
-    table["under_way"] = view.active.reindex(shown.index).to_numpy()
-    columns["under_way"] = "t_under_way"
-    table = table.rename(columns={k: T(v) for k, v in columns.items()})
+
+    def rows_of(frame: pd.DataFrame, flags) -> pd.DataFrame:
+        table = frame[list(columns)].copy()
+        table["category"] = table["category"].map(lambda k: category_name(k, lang))
+        table["verification"] = table["verification"].map(lambda v: status_label(v, lang))
+        table["dataset"] = table["dataset"].astype(str).map(lambda d: dataset_label(d, lang))
+        table["oblast_code"] = table["oblast_code"].map(
+            lambda c: oblast_title(c, lang) if c in FIVE_OBLASTS else c
+        )
+        table["under_way"] = flags
+        names = {**columns, "under_way": "t_under_way"}
+        return table.rename(columns={k: T(v) for k, v in names.items()})
+
     st.dataframe(
-        table,
+        rows_of(shown, active),
         hide_index=True,
         width="stretch",
         column_config={
@@ -605,13 +635,26 @@ def events_table(view, date, lang: str, T) -> None:
         },
         key="events_table",
     )
-    st.download_button(
-        T("download_events"),
-        data=safe_csv_bytes(table),
-        file_name=f"oblast-events-{pd.Timestamp(date):%Y-%m-%d}.csv",
-        mime="text/csv",
-        key="download_csv",
-    )
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        st.download_button(
+            T("download_events"),
+            data=lambda: safe_csv_bytes(rows_of(view.shown, view.active_flags)),
+            file_name=f"oblast-events-{pd.Timestamp(date):%Y-%m-%d}.csv",
+            mime="text/csv",
+            key="download_csv",
+            on_click="ignore",
+        )
+    with c2:
+        if len(view) > min(TABLE_ROWS):
+            st.selectbox(
+                T("table_rows"),
+                TABLE_ROWS,
+                format_func=lambda n: T("table_rows_n", n=f"{n:,}"),
+                key="table_rows",
+            )
+        if len(view) > limit:
+            st.caption(T("table_newest", n=f"{limit:,}", total=f"{len(view):,}"))
 
 
 def human_size(n: int) -> str:
@@ -694,6 +737,7 @@ def share_panel(events, regions, the_scene: scene.Scene, link: str, uploaded: bo
         "show_outside": the_scene.show_outside,
         "lang": the_scene.lang,
         "breaks": the_scene.view.breaks,
+        "index": the_scene.view.index,
     }
     stem = f"oblast-events-{the_scene.view.date:%Y-%m-%d}"
     try:
@@ -783,9 +827,10 @@ def main_area(
             with c2:
                 playback_settings(T)
         # Class breaks depend on the data, filters, window and metric, never on the date.
+        index = cached_index(events, data_key, filters)
         breaks_key = (data_key, filters, window, metric)
         if ss.get("_breaks", (None,))[0] != breaks_key:
-            ss["_breaks"] = (breaks_key, breaks_for(apply_filters(events, filters), window, metric))
+            ss["_breaks"] = (breaks_key, breaks_for_index(index, window, metric))
         ss["_filters"] = filters
         the_scene = scene.make(
             events,
@@ -799,6 +844,7 @@ def main_area(
             breaks=ss["_breaks"][1],
             tiles=tiles,
             overlay="legend" if present else "",
+            index=index,
         )
         view = the_scene.view
         ss["_view"] = view  # read by the app tests
@@ -820,9 +866,7 @@ def main_area(
                 summary_table(view, lang, T), hide_index=True, width="stretch", key="oblast_summary"
             )
             st.html(legend.to_html(the_scene.legend))
-        st.subheader(T("per_week"))
-        timeline_chart(apply_filters(events, filters), date, lang, T)
-        st.subheader(T("events_shown", n=len(view.shown)))
+        st.subheader(T("events_shown", n=len(view)))
         events_table(view, date, lang, T)
         share_panel(events, regions, the_scene, link, upload is not None, T)
 
@@ -913,6 +957,8 @@ def page() -> None:
         present,
     )
     if not present:
+        st.subheader(T("per_week"))
+        timeline_chart(cached_index(events, data_key, filters).weekly(), lang, T)
         st.caption(T("footer"))
     with notice_slot:
         notices(T)

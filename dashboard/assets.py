@@ -6,6 +6,8 @@ Streamlit serves ``dashboard/static/`` at ``/app/static/`` (``enableStaticServin
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -36,6 +38,40 @@ def ensure_static(target: Path = STATIC_DIR) -> Path:
         shutil.copytree(source, dest, dirs_exist_ok=True)
         marker.write_text(version)
     return target
+
+
+CLIENT_SOURCE = PACKAGE_DIR / "web" / "oem-map.js"  # our own map client
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def _publish(data: bytes, stem: str, suffix: str, target: Path) -> str:
+    """Write ``data`` under a content-addressed name (browsers may cache it forever); its URL."""
+    name = f"{stem}-{_digest(data)}{suffix}"
+    path = target / "oem" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # atomic: a concurrent session never reads half a file
+    return f"{URL_PREFIX}/oem/{name}"
+
+
+def client_js() -> str:
+    return CLIENT_SOURCE.read_text(encoding="utf-8")
+
+
+def client_url(target: Path = STATIC_DIR) -> str:
+    """URL of the map client script, served by the app."""
+    return _publish(CLIENT_SOURCE.read_bytes(), "oem-map", ".js", target)
+
+
+def geo_url(geo: dict, target: Path = STATIC_DIR) -> str:
+    """URL of the static map geometry (context and the five oblasts), served by the app."""
+    data = json.dumps(geo, separators=(",", ":")).encode("utf-8")
+    return _publish(data, "geo", ".json", target)
 
 
 def package_file(package: str, name: str) -> Path:

@@ -206,8 +206,15 @@ def _with_header_as_record(table: RawTable) -> pd.DataFrame:
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A column as trimmed strings; it shares the file's own cells when nothing changes (a
+    1M-record export is not held twice)."""
     if name in frame.columns:
-        return frame[name].fillna("").astype(str).str.strip()
+        column = frame[name]
+        if column.isna().any():
+            column = column.fillna("")
+        column = column.astype(str)
+        trimmed = column.str.strip()
+        return column if trimmed.equals(column) else trimmed
     return pd.Series("", index=frame.index, dtype=object)
 
 
@@ -266,6 +273,7 @@ def _from_acled(raw: pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
             ADMIN2: _col(raw, "admin2"),
         },
         index=raw.index,
+        copy=False,
     )
     labels = {
         ID: id_col,
@@ -324,6 +332,7 @@ def _from_ucdp(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
             ADMIN2: _col(raw, "adm_2"),
         },
         index=raw.index,
+        copy=False,
     )
     labels = {
         ID: "id",

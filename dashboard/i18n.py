@@ -365,6 +365,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "t_under_way": ("Under way", "Триває"),
     "open_source": ("open source", "відкрити джерело"),
     "download_events": ("Download these events (CSV)", "Завантажити ці події (CSV)"),
+    "table_rows": ("Rows in the table", "Рядків у таблиці"),
+    "table_rows_n": ("{n} newest", "{n} найновіших"),
+    "table_newest": (
+        "Showing the newest {n} of {total} events in the window; the CSV has them all.",
+        "Показано {n} найновіших із {total} подій у періоді; у CSV є всі.",
+    ),
     "status_confirmed": ("confirmed", "підтверджено"),
     "status_claimed": ("claim", "заява"),
     "status_not_held": ("planned, not held", "заплановано, не відбулося"),

@@ -11,6 +11,7 @@ import json
 from html import escape
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -31,9 +32,6 @@ from dashboard.config import (
     FIVE_OBLASTS,
     FORMAT,
     ID,
-    IN_FIVE,
-    LAT,
-    LON,
     PLACED_OBLAST,
     SETTLEMENT,
     SOURCE_NAME,
@@ -52,15 +50,12 @@ from dashboard.i18n import (
     side_claim,
     tr,
 )
+from dashboard.index import MAX_PLACES, EventIndex, Selection  # noqa: F401 (MAX_PLACES: API)
 from dashboard.palette import ACTIVE_OUTLINE, category_colour, count_colour
 from dashboard.regions import Regions
 
 CENTER = (48.2, 35.6)  # degrees: the five oblasts in view
 ZOOM = 6
-MAX_POPUP_EVENTS = 25
-MAX_PLACES = 600  # more distinct places than this: markers are grouped on a grid
-GRID_STEPS = (0.05, 0.1, 0.2, 0.5, 1.0)  # degrees, finest first
-AREA_POPUP_EVENTS = 5  # newest events listed in a grid cell's popup
 TILES = {
     "none": None,
     "osm": (
@@ -174,13 +169,48 @@ def static_features(regions: Regions, lang: str = "en") -> dict[str, dict]:
         point = regions.display.loc[code, "geometry"].representative_point()
         label = escape(map_label(code, lang))
         labels.append(_feature({"type": "Point", "coordinates": [point.x, point.y]}, _label=label))
+    oblasts = [
+        _feature(f["geometry"], iso_code=f["properties"]["iso_code"])
+        for f in _geojson_of(regions.display)
+    ]
     cached = {
         "regions": regions,
         "context": {"type": "FeatureCollection", "features": context_features},
+        "oblasts": {"type": "FeatureCollection", "features": oblasts},
         "labels": {"type": "FeatureCollection", "features": labels},
+        "label_list": [
+            [
+                f["geometry"]["coordinates"][1],
+                f["geometry"]["coordinates"][0],
+                f["properties"]["_label"],
+            ]
+            for f in labels
+        ],
     }
     _STATIC[(id(regions), lang)] = cached
     return cached
+
+
+class ClientBase(MacroElement):
+    """Starts the map client (dashboard/web/oem-map.js) on the base map: labels inline, the
+    geometry fetched once from the app's static files (or inlined for a standalone file)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+OEM.base({{ this._parent.get_name() }}, {{ this.options|tojson }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, options: dict) -> None:
+        super().__init__()
+        self._name = "oem_base"
+        self.options = options
+
+
+def static_geo(regions: Regions, lang: str = "en") -> dict:
+    """What the client draws once: the styled context and the five oblasts' shapes."""
+    static = static_features(regions, lang)
+    return {"context": static["context"], "oblasts": static["oblasts"]}
 
 
 def base_map(
@@ -189,9 +219,12 @@ def base_map(
     lang: str = "en",
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
+    inline: bool = False,
 ) -> folium.Map:
-    """The map that never changes with the date: context, oblast outlines, labels, assets.
-    ``center`` (lat, lon) and ``zoom`` are where it opens (default: the five oblasts)."""
+    """The map that never changes with the date: context, oblast shapes, labels, assets.
+    ``center`` (lat, lon) and ``zoom`` are where it opens (default: the five oblasts).
+    ``inline`` puts the geometry in the page (a standalone file) instead of a static URL; the
+    page's script then stays a few KB, and it is re-sent on every rerun."""
     m = folium.Map(
         location=center or CENTER,
         zoom_start=zoom if zoom is not None else ZOOM,
@@ -203,14 +236,19 @@ def base_map(
     # Offline: Leaflet from the app's own static files, and no jQuery/Bootstrap/CDN fonts.
     m.default_js = [("leaflet", assets.LEAFLET_JS)]
     m.default_css = [("leaflet_css", assets.LEAFLET_CSS)]
+    if not inline:
+        m.default_js.append(("oem_client", assets.client_url()))
     m.get_root().header.add_child(Element(MAP_CSS), name="oem_css")
     if TILES.get(tiles):
         url, attribution = TILES[tiles]
         folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=19).add_to(m)
-
     static = static_features(regions, lang)
-    GeoJsonLayer(static["context"], "context", interactive=False).add_to(m)
-    GeoJsonLayer(static["labels"], "labels", False).add_to(m)
+    options: dict = {"labels": static["label_list"]}
+    if inline:
+        options["geo"] = static_geo(regions, lang)
+    else:
+        options["url"] = static.setdefault("url", assets.geo_url(static_geo(regions, lang)))
+    ClientBase(options).add_to(m)
     return m
 
 
@@ -242,6 +280,63 @@ def oblast_tooltip(
     return "<br>".join(lines)
 
 
+class Strings:
+    """A payload's string table: each distinct (already escaped) string is sent once."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._ids: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        got = self._ids.get(text)
+        if got is None:
+            got = self._ids[text] = len(self.items)
+            self.items.append(text)
+        return got
+
+
+class Styles:
+    """A payload's distinct Leaflet path styles."""
+
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+        self._ids: dict[str, int] = {}
+
+    def __call__(self, style: dict) -> int:
+        key = json.dumps(style, sort_keys=True)
+        got = self._ids.get(key)
+        if got is None:
+            got = self._ids[key] = len(self.items)
+            self.items.append(style)
+        return got
+
+
+class OblastLayer:
+    """The five oblasts filled by count (or fatalities); an event under way: heavy outline.
+
+    ``rows`` is what the client receives (code, style, tooltip; no geometry); ``data`` is the
+    same as GeoJSON with geometry, for the slide renderer and tests."""
+
+    def __init__(self, regions: Regions, features: list[dict]) -> None:
+        self._regions = regions
+        self.features = features  # properties only (no geometry)
+
+    @property
+    def data(self) -> dict:
+        shapes = static_features(self._regions)["oblasts"]["features"]
+        geometry = {f["properties"]["iso_code"]: f["geometry"] for f in shapes}
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": geometry[p["iso_code"]], "properties": p}
+                for p in self.features
+            ],
+        }
+
+    def rows(self, strings: Strings, styles: Styles) -> list[list]:
+        return [[p["iso_code"], styles(p["_style"]), strings(p["_tooltip"])] for p in self.features]
+
+
 def choropleth_layer(
     regions: Regions,
     counts: pd.DataFrame,
@@ -251,16 +346,16 @@ def choropleth_layer(
     metric_column: str = "total",
     lang: str = "en",
     fill_opacity: float = FILL_OPACITY,
-) -> GeoJsonLayer:
-    """The five oblasts filled by count (or fatalities); an event under way: heavy outline."""
+) -> OblastLayer:
+    """Styles and tooltips of the five oblasts for one date."""
     features = []
-    for f in _geojson_of(regions.display):
-        code = f["properties"]["iso_code"]
+    for code in FIVE_OBLASTS:
         row = counts.loc[code]
         is_active = bool(active.get(code))
         style = {
             "fillColor": count_colour(int(row[metric_column]), breaks),
             "fillOpacity": fill_opacity,
+            "opacity": 1,
             "color": ACTIVE_OUTLINE if is_active else "#555555",
             "weight": 4 if is_active else 1.2,
             "dashArray": None,
@@ -268,18 +363,17 @@ def choropleth_layer(
         under_way = active.get(code, [])
         tip = oblast_tooltip(code, row, [title for _, title in under_way], date_label, lang)
         features.append(
-            _feature(
-                f["geometry"],
-                iso_code=code,
-                count=int(row["total"]),
-                value=int(row[metric_column]),
-                active=is_active,
-                active_categories=sorted({cat for cat, _ in under_way}),
-                _style=style,
-                _tooltip=tip,
-            )
+            {
+                "iso_code": code,
+                "count": int(row["total"]),
+                "value": int(row[metric_column]),
+                "active": is_active,
+                "active_categories": sorted({cat for cat, _ in under_way}),
+                "_style": style,
+                "_tooltip": tip,
+            }
         )
-    return GeoJsonLayer({"type": "FeatureCollection", "features": features}, "oblasts")
+    return OblastLayer(regions, features)
 
 
 DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
@@ -330,146 +424,224 @@ def _dataset_html(ev, lang: str = "en") -> str:
     return "".join(f"<div class='oem-meta'>{p}</div>" for p in parts if p)
 
 
-def event_html(ev, active: bool, lang: str = "en") -> str:
-    """One event in a popup: dates, category, title, description, claim status, source link."""
-    T = tr(lang)
+POPUP_DESCRIPTION_CHARS = 400  # longer descriptions are cut in popups (the table has all)
+
+
+def event_parts(ev, active: bool, lang: str = "en") -> tuple[str, ...]:
+    """One event in a popup as escaped HTML pieces: dates, category chip, under way, title,
+    description, dataset details, claim status, source URL, source name. ``join_event``
+    (and the client's ``eventHtml``) put them together."""
     colour = category_colour(ev[CATEGORY])
-    now = f" <span class='oem-now'>{escape(T('under_way'))}</span>" if active else ""
-    url = escape(str(ev[SOURCE_URL]), quote=True)
-    source = escape(str(ev[SOURCE_NAME]) or str(ev[SOURCE_URL]))
+    chip = (
+        f"<span class='oem-chip' style='background:{colour}'>"
+        f"{escape(category_name(str(ev[CATEGORY]), lang))}</span>"
+    )
+    description = str(ev[DESCRIPTION])
+    if len(description) > POPUP_DESCRIPTION_CHARS:
+        description = description[: POPUP_DESCRIPTION_CHARS - 1].rstrip() + "…"
     return (
-        "<div class='oem-ev'>"
-        f"<div>{_dates_html(ev, lang)} <span class='oem-chip' style='background:{colour}'>"
-        f"{escape(category_name(str(ev[CATEGORY]), lang))}</span>{now}</div>"
-        f"<b>{escape(str(ev[TITLE]))}</b>"
-        f"<div>{escape(str(ev[DESCRIPTION]))}</div>"
-        f"{_dataset_html(ev, lang)}"
-        f"<div>{_verification_html(ev, lang)} · {escape(T('source'))}: "
-        f"<a href='{url}' target='_blank' rel='noopener noreferrer'>{source}</a></div>"
-        "</div>"
+        _dates_html(ev, lang),
+        chip,
+        "1" if active else "",
+        escape(str(ev[TITLE])),
+        escape(description),
+        _dataset_html(ev, lang),
+        _verification_html(ev, lang),
+        escape(str(ev[SOURCE_URL]), quote=True),
+        escape(str(ev[SOURCE_NAME]) or str(ev[SOURCE_URL])),
     )
 
 
-def place_popup(
-    title: str, events: list[dict], active: list[bool], total: int, lang: str = "en"
-) -> str:
-    """Popup HTML for the events at one place (or grid cell), newest first."""
+def _under_way_html(lang: str) -> str:
+    return f" <span class='oem-now'>{escape(tr(lang)('under_way'))}</span>"
+
+
+def join_event(parts: tuple[str, ...], lang: str = "en") -> str:
+    """The HTML of one event from ``event_parts`` (the client does the same in JS)."""
+    dates, chip, active, title, description, meta, status, url, source = parts
+    now = _under_way_html(lang) if active else ""
+    return (
+        f"<div class='oem-ev'><div>{dates} {chip}{now}</div><b>{title}</b>"
+        f"<div>{description}</div>{meta}<div>{status} · {escape(tr(lang)('source'))}: "
+        f"<a href='{url}' target='_blank' rel='noopener noreferrer'>{source}</a></div></div>"
+    )
+
+
+def event_html(ev, active: bool, lang: str = "en") -> str:
+    """One event in a popup: dates, category, title, description, claim status, source link."""
+    return join_event(event_parts(ev, active, lang), lang)
+
+
+def popup_head(title: str, total: int, lang: str = "en") -> str:
     T = tr(lang)
-    head = f"<h4>{escape(title) or escape(T('unnamed_place'))} · {T('n_events', n=total)}</h4>"
-    body = [event_html(ev, is_active, lang) for ev, is_active in zip(events, active, strict=True)]
-    more = total - len(events)
-    if more > 0:
-        body.append(f"<div class='oem-ev'>{escape(T('more_events', n=more))}</div>")
-    return f"<div class='oem-pop'>{head}{''.join(body)}</div>"
+    return f"<h4>{escape(title) or escape(T('unnamed_place'))} · {T('n_events', n=total)}</h4>"
 
 
-def grid_step(lat: pd.Series, lon: pd.Series, max_places: int = MAX_PLACES) -> float | None:
-    """None when the distinct places fit; else the finest grid step (degrees) that fits."""
-    if len(pd.unique(lat.round(5) * 1000 + lon.round(5))) <= max_places:
-        return None
-    for step in GRID_STEPS:
-        cells = (lat / step).round().astype("int64") * 100_000 + (lon / step).round()
-        if cells.nunique() <= max_places:
-            return step
-    return GRID_STEPS[-1]
+def more_text(total: int, listed: int, lang: str = "en") -> str:
+    more = total - listed
+    return escape(tr(lang)("more_events", n=more)) if more > 0 else ""
+
+
+POPUP_EVENT_BUDGET = MAX_PLACES  # events in one step's popups: at least each marker's newest
+MAX_POPUP_EVENTS = 25  # per marker
+
+
+def popup_share(sizes: np.ndarray, budget: int = POPUP_EVENT_BUDGET) -> int:
+    """Events listed per popup: the most (up to MAX_POPUP_EVENTS, at least 1) that keeps
+    the total within ``budget``, so a step stays light however many events are in view."""
+    k = MAX_POPUP_EVENTS
+    while k > 1 and int(np.minimum(sizes, k).sum()) > budget:
+        k = max(1, k * 2 // 3)
+    return k
+
+
+class MarkersLayer:
+    """One circle per place, or per grid cell when places are too many (``grid_step``).
+
+    ``payload`` is what the client receives; ``data`` is the same as GeoJSON features (with
+    the popup HTML assembled), for the slide renderer and tests."""
+
+    def __init__(self, payload: dict, grid_step: float | None, lang: str) -> None:
+        self.payload = payload
+        self.grid_step = grid_step
+        self.lang = lang
+
+    def popup_html(self, m: list) -> str:
+        p = self.payload
+        s = p["s"]
+        html = "<div class='oem-pop'>" + s[m[4]]
+        for i in m[5]:
+            e = p["e"][i]
+            html += join_event(
+                tuple(s[j] if k != 2 else ("1" if j else "") for k, j in enumerate(e)), self.lang
+            )
+        if m[6] >= 0:
+            html += f"<div class='oem-ev'>{s[m[6]]}</div>"
+        return html + "</div>"
+
+    @property
+    def data(self) -> dict:
+        p = self.payload
+        features = []
+        for m, props in zip(p["m"], p["props"], strict=True):
+            features.append(
+                _feature(
+                    {"type": "Point", "coordinates": [m[1], m[0]]},
+                    **props,
+                    _style=p["styles"][m[2]],
+                    _tooltip=p["s"][m[3]],
+                    _popup=self.popup_html(m),
+                )
+            )
+        return {"type": "FeatureCollection", "features": features}
+
+
+def markers_from_index(
+    index: EventIndex,
+    sel: Selection,
+    active: np.ndarray,
+    show_outside: bool = False,
+    lang: str = "en",
+    strings: Strings | None = None,
+    styles: Styles | None = None,
+) -> MarkersLayer:
+    """The markers for the selected events (``active``: per selected event, under way).
+
+    Places outside the five oblasts are drawn only with ``show_outside``, paler and smaller.
+    Over MAX_PLACES places, events are grouped on the finest grid that fits (one circle per
+    cell, area ~ events, colour = its most common category)."""
+    T = tr(lang)
+    strings = strings or Strings()
+    styles = styles or Styles()
+    level, ids, used, drawn = index.choose_level(sel, show_outside)
+    step = level.step
+    groups = np.flatnonzero(used)
+    sizes = used[groups]
+    act = np.bincount(ids[active[drawn]], minlength=level.n)[groups] > 0 if len(ids) else sizes > 0
+    share = popup_share(sizes)
+    newest = index.newest_in_groups(level, groups, sel, share)
+    heads = np.array([g[0] for g in newest], dtype=np.int64) if len(groups) else np.zeros(0, int)
+    ncat = max(len(index.categories), 1)
+    if step is None:
+        lat, lon = index.lat[heads], index.lon[heads]
+        colour_code = index.category[heads]
+    else:
+        cats = sel.take(index.category)[drawn]
+        by_cat = np.bincount(ids * ncat + cats, minlength=level.n * ncat).reshape(level.n, ncat)
+        colour_code = by_cat[groups].argmax(axis=1)
+        lat = _group_sum(ids, sel.take(index.lat)[drawn], level.n)[groups] / sizes
+        lon = _group_sum(ids, sel.take(index.lon)[drawn], level.n)[groups] / sizes
+        biggest = int(sizes.max()) if len(sizes) else 1
+        max_radius = min(20.0, max(6.0, step * 40))
+    inside = index.in_five[heads]
+    listed = np.concatenate(newest) if newest else np.zeros(0, dtype=np.int64)
+    records = index.take(listed).to_dict("records") if len(listed) else []
+    active_set = set(_active_positions(sel, active).tolist()) if len(listed) else set()
+    events: list[list[int]] = []
+    event_row: dict[int, int] = {}
+    for position, record in zip(listed.tolist(), records, strict=True):
+        parts = event_parts(record, position in active_set, lang)
+        event_row[position] = len(events)
+        events.append([strings(x) if k != 2 else (1 if x else 0) for k, x in enumerate(parts)])
+    rows, props = [], []
+    for i in range(len(groups)):
+        n = int(sizes[i])
+        is_active = bool(act[i])
+        is_inside = bool(inside[i])
+        head = records[event_row[int(heads[i])]] if len(records) else {}
+        name = str(head.get(SETTLEMENT, "")) if step is None else T("area", step=step)
+        if step is None:
+            radius = min(16, 6 + 2 * (n**0.5))
+        else:
+            radius = 3 + (max_radius - 3) * (n / biggest) ** 0.5
+        category = index.categories[int(colour_code[i])] if index.categories else ""
+        style = {
+            "radius": round((radius if is_inside else 5) + (3 if is_active else 0), 1),
+            "color": ACTIVE_OUTLINE if is_active else ("#ffffff" if is_inside else "#555555"),
+            "weight": 3 if is_active else (1.5 if is_inside else 1),
+            "fillColor": category_colour(category),
+            "fillOpacity": 0.95 if is_inside else 0.55,
+        }
+        tip = f"{escape(name) or escape(T('event'))}: {T('n_events', n=n)}" + (
+            f" · {escape(T('under_way'))}" if is_active else ""
+        )
+        mine = [event_row[int(x)] for x in newest[i]]
+        more = more_text(n, len(mine), lang)
+        rows.append(
+            [
+                round(float(lat[i]), 5),
+                round(float(lon[i]), 5),
+                styles(style),
+                strings(tip),
+                strings(popup_head(name, n, lang)),
+                mine,
+                strings(more) if more else -1,
+            ]
+        )
+        props.append({"count": n, "active": is_active, "inside": is_inside, "category": category})
+    payload = {"m": rows, "e": events, "s": strings.items, "styles": styles.items, "props": props}
+    return MarkersLayer(payload, step, lang)
+
+
+def _group_sum(ids: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(ids, weights=values, minlength=n)
+
+
+def _index_of(events: pd.DataFrame, active_mask: pd.Series):
+    """An index over a frame of events already in view, and its 'under way' flags."""
+    index = EventIndex.build(events)
+    sel = Selection(0, len(index), np.zeros(0, dtype=np.int64))
+    order = events.index[index.rows]
+    active = active_mask.reindex(order, fill_value=False).to_numpy(dtype=bool)
+    return index, sel, active
 
 
 def markers_layer(
     events: pd.DataFrame, active_mask: pd.Series, show_outside: bool = False, lang: str = "en"
-) -> GeoJsonLayer:
-    """One circle per place; colour of its newest event's category; heavy outline if under way.
-
-    Places outside the five oblasts are drawn only with ``show_outside``, paler and smaller,
-    as context. When there are more than MAX_PLACES places, events are grouped on a grid of
-    ``step`` degrees instead (one circle per cell, sized by its events): the layer property
-    ``grid_step`` says which is drawn.
-    """
-    T = tr(lang)
-    located = events[events[LAT].notna() & events[LON].notna()]
-    if not show_outside:
-        located = located[located[IN_FIVE]]
-    located = located.sort_values(START, ascending=False, kind="stable")
-    active = active_mask.reindex(located.index, fill_value=False).astype(bool)
-    step = grid_step(located[LAT], located[LON])
-    if step is None:
-        keys = [located[LAT].round(5), located[LON].round(5)]
-        per_popup = MAX_POPUP_EVENTS
-    else:
-        keys = [(located[LAT] / step).round(), (located[LON] / step).round()]
-        per_popup = AREA_POPUP_EVENTS
-    group_id = located.groupby(keys, sort=True).ngroup()
-    by_group = located.groupby(group_id.to_numpy(), sort=True)
-    sizes = by_group.size()
-    any_active = active.groupby(group_id.to_numpy()).any()
-    newest = by_group.head(1).set_index(group_id[by_group.head(1).index].to_numpy())
-    where = by_group[[LAT, LON]].mean() if step else newest[[LAT, LON]]
-    if step is None:
-        colour_by = newest[CATEGORY]
-    else:  # a cell's colour: its most common category (ties: the newest of them)
-        pairs = pd.DataFrame({"g": group_id.to_numpy(), "c": located[CATEGORY].to_numpy()})
-        colour_by = (
-            pairs.groupby(["g", "c"], sort=False)
-            .size()
-            .sort_values(ascending=False, kind="stable")
-            .reset_index()
-            .drop_duplicates("g")
-            .set_index("g")["c"]
-        )
-        biggest = int(sizes.max())
-        max_radius = min(20.0, max(6.0, step * 40))
-    top = by_group.head(per_popup)
-    top_ids = group_id[top.index].to_numpy()
-    top_records = top.to_dict("records")
-    top_active = active[top.index].tolist()
-    popups: dict[int, tuple[list, list]] = {}
-    for gid, record, is_active in zip(top_ids, top_records, top_active, strict=True):
-        entry = popups.setdefault(int(gid), ([], []))
-        entry[0].append(record)
-        entry[1].append(is_active)
-    # Per-group values as plain dicts: label-based lookups per feature are slow at scale.
-    inside_of = newest[IN_FIVE].astype(bool).to_dict()
-    settlement_of = newest[SETTLEMENT].astype(str).to_dict()
-    colour_of = colour_by.astype(str).to_dict()
-    active_of = any_active.to_dict()
-    lon_of, lat_of = where[LON].to_dict(), where[LAT].to_dict()
-    features = []
-    for gid, n in sizes.items():
-        is_active = bool(active_of[gid])
-        inside = inside_of[gid]
-        name = settlement_of[gid] if step is None else T("area", step=step)
-        if step is None:
-            radius = min(16, 6 + 2 * (n**0.5))
-        else:  # area ~ events, the largest cell filling about its grid square
-            radius = 3 + (max_radius - 3) * (n / biggest) ** 0.5
-        style = {
-            "radius": (radius if inside else 5) + (3 if is_active else 0),
-            "color": ACTIVE_OUTLINE if is_active else ("#ffffff" if inside else "#555555"),
-            "weight": 3 if is_active else (1.5 if inside else 1),
-            "fillColor": category_colour(colour_of[gid]),
-            "fillOpacity": 0.95 if inside else 0.55,
-        }
-        tip = f"{escape(name) or escape(T('event'))}: {T('n_events', n=int(n))}" + (
-            f" · {escape(T('under_way'))}" if is_active else ""
-        )
-        records, flags = popups[int(gid)]
-        features.append(
-            _feature(
-                {
-                    "type": "Point",
-                    "coordinates": [round(float(lon_of[gid]), 5), round(float(lat_of[gid]), 5)],
-                },
-                count=int(n),
-                active=is_active,
-                inside=inside,
-                category=colour_of[gid],
-                _style=style,
-                _tooltip=tip,
-                _popup=place_popup(name, records, flags, int(n), lang),
-            )
-        )
-    layer = GeoJsonLayer({"type": "FeatureCollection", "features": features}, "events")
-    layer.grid_step = step
-    return layer
+) -> MarkersLayer:
+    """``markers_from_index`` for a frame of the events in view."""
+    index, sel, active = _index_of(events, active_mask)
+    return markers_from_index(index, sel, active, show_outside, lang)
 
 
 class MapControl(MacroElement):
@@ -520,6 +692,73 @@ def active_by_oblast(events: pd.DataFrame, active_mask: pd.Series) -> dict[str, 
     return active
 
 
+class DateLayer(MacroElement):
+    """One date on the page: the client restyles the oblasts and draws the markers from this
+    compact payload (strings escaped, styles and strings sent once each)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = new OEM.DateLayer({{ this.payload|tojson }});
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict) -> None:
+        super().__init__()
+        self._name = "oem_date"
+        self.payload = payload
+
+
+def date_group(
+    regions: Regions,
+    index: EventIndex,
+    sel: Selection,
+    active: np.ndarray,
+    counts: pd.DataFrame,
+    breaks: list[int],
+    date_label: str,
+    date_key: str = "",
+    metric_column: str = "total",
+    show_outside: bool = False,
+    lang: str = "en",
+    fill_opacity: float = FILL_OPACITY,
+) -> folium.FeatureGroup:
+    """Everything that changes with the date and filters, as one FeatureGroup.
+
+    The group keeps ``.oblasts`` and ``.markers`` (their ``.data`` is what the slide renderer
+    draws) and ``.grid_step`` for the legend (None = one circle per place)."""
+    under_way = index.take(_active_positions(sel, active))
+    by_oblast = active_by_oblast(under_way, pd.Series(True, index=under_way.index))
+    oblasts = choropleth_layer(
+        regions, counts, breaks, by_oblast, date_label, metric_column, lang, fill_opacity
+    )
+    strings, styles = Strings(), Styles()
+    markers = markers_from_index(index, sel, active, show_outside, lang, strings, styles)
+    payload = {
+        "date": date_key,
+        "o": oblasts.rows(strings, styles),
+        "m": markers.payload["m"],
+        "e": markers.payload["e"],
+        "s": strings.items,
+        "styles": styles.items,
+        "t": {"now": strings(_under_way_html(lang)), "source": strings(escape(tr(lang)("source")))},
+    }
+    group = folium.FeatureGroup(name="events")
+    DateLayer(payload).add_to(group)
+    group.oblasts = oblasts
+    group.markers = markers
+    group.grid_step = markers.grid_step
+    group.payload = payload
+    return group
+
+
+def _active_positions(sel: Selection, active: np.ndarray) -> np.ndarray:
+    run = sel.stop - sel.start
+    return np.concatenate(
+        [sel.start + np.flatnonzero(active[:run]), sel.extra[active[run:]]]
+    ).astype(np.int64)
+
+
 def date_layers(
     regions: Regions,
     events: pd.DataFrame,
@@ -533,22 +772,22 @@ def date_layers(
     fill_opacity: float = FILL_OPACITY,
     controls: tuple[MapControl, ...] = (),
 ) -> folium.FeatureGroup:
-    """Everything that changes with the date and filters, as one FeatureGroup.
-
-    The group keeps its two layers as ``.oblasts`` and ``.markers`` (their ``.data`` is what the
-    slide renderer draws) and ``.grid_step`` for the legend (None = one circle per place).
-    """
-    active = active_by_oblast(events, active_mask)
-    group = folium.FeatureGroup(name="events")
-    oblasts = choropleth_layer(
-        regions, counts, breaks, active, date_label, metric_column, lang, fill_opacity
+    """``date_group`` for a frame of the events in view (tests, small data)."""
+    index, sel, active = _index_of(events, active_mask)
+    group = date_group(
+        regions,
+        index,
+        sel,
+        active,
+        counts,
+        breaks,
+        date_label,
+        "",
+        metric_column,
+        show_outside,
+        lang,
+        fill_opacity,
     )
-    oblasts.add_to(group)
-    markers = markers_layer(events, active_mask, show_outside, lang)
-    markers.add_to(group)
     for control in controls:
         control.add_to(group)
-    group.oblasts = oblasts
-    group.markers = markers
-    group.grid_step = markers.grid_step
     return group

@@ -89,10 +89,35 @@ def resolve_names(values: pd.Series, regions: Regions) -> pd.Series:
     return out
 
 
-def locate_points(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndarray:
-    """ISO code of the oblast covering each point ('' for none), by the border rule above."""
+CHUNK_POINTS = 100_000  # points tested at once: bounds the memory of a 1M-point file
+
+
+def _distinct(lon, lat) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (lon, lat) pairs and, per input point, the index of its pair. Event exports
+    repeat coordinates (geocoded to a settlement's centre), so each is tested once."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
+    # A pair as one complex number: hashed exactly, NaN included.
+    inverse, uniq = pd.factorize(lon + 1j * lat, use_na_sentinel=False)
+    uniq = np.asarray(uniq, dtype=complex)
+    return uniq.real.copy(), uniq.imag.copy(), inverse
+
+
+def _covers_chunked(geom, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    out = np.zeros(lon.shape, dtype=bool)
+    for i in range(0, len(lon), CHUNK_POINTS):
+        j = i + CHUNK_POINTS
+        out[i:j] = shapely.covers(geom, shapely.points(lon[i:j], lat[i:j]))
+    return out
+
+
+def locate_points(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndarray:
+    """ISO code of the oblast covering each point ('' for none), by the border rule above."""
+    ulon, ulat, inverse = _distinct(lon, lat)
+    return _locate_distinct(ulon, ulat, regions)[inverse]
+
+
+def _locate_distinct(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndarray:
     codes = np.full(lon.shape, "", dtype=object)
     valid = np.isfinite(lon) & np.isfinite(lat)
     for code, geom in zip(regions.full.index, regions.full.geometry, strict=True):
@@ -101,7 +126,7 @@ def locate_points(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndar
         if not cand.any():
             continue
         shapely.prepare(geom)
-        hit = shapely.covers(geom, shapely.points(lon[cand], lat[cand]))
+        hit = _covers_chunked(geom, lon[cand], lat[cand])
         idx = np.flatnonzero(cand)[hit]
         codes[idx] = code
     return codes
@@ -128,12 +153,15 @@ def _ukraine_outline(regions: Regions):
 
 def in_ukraine(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndarray:
     """True where a point (degrees, EPSG:4326) lies in Ukraine, within ~2 km of its border."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
+    lon, lat, inverse = _distinct(lon, lat)
+    return _in_ukraine_distinct(lon, lat, regions)[inverse]
+
+
+def _in_ukraine_distinct(lon: np.ndarray, lat: np.ndarray, regions: Regions) -> np.ndarray:
     out = np.zeros(lon.shape, dtype=bool)
     minx, miny, maxx, maxy = UKRAINE_BBOX
     cand = np.isfinite(lon) & np.isfinite(lat)
     cand &= (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
     if cand.any():
-        out[cand] = shapely.covers(_ukraine_outline(regions), shapely.points(lon[cand], lat[cand]))
+        out[cand] = _covers_chunked(_ukraine_outline(regions), lon[cand], lat[cand])
     return out

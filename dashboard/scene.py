@@ -15,9 +15,9 @@ import pandas as pd
 from dashboard import assets, legend, maps, slides
 from dashboard.config import DATASET, FORMAT
 from dashboard.i18n import dataset_label, long_date, tr
+from dashboard.index import EventIndex
 from dashboard.regions import Regions
-from dashboard.timeline import categories_in
-from dashboard.view import Filters, View, apply_filters, breaks_for, build_view
+from dashboard.view import Filters, View, breaks_for_index, build_view, index_for
 
 
 @dataclass
@@ -69,6 +69,7 @@ def make(
     center: tuple[float, float] | None = None,
     zoom: float | None = None,
     overlay: str = "",
+    index: EventIndex | None = None,
 ) -> Scene:
     """Filter, count and draw the layers for one date.
 
@@ -76,25 +77,29 @@ def make(
     standalone file: legend and the title/date banner over the map).
     """
     filters = filters or Filters()
+    if index is None:
+        index = index_for(events, filters)
     if breaks is None:
-        breaks = breaks_for(apply_filters(events, filters), window, metric)
-    view = build_view(events, date, window, filters, breaks=breaks, metric=metric)
+        breaks = breaks_for_index(index, window, metric)
+    view = build_view(events, date, window, filters, breaks=breaks, metric=metric, index=index)
     T = tr(lang)
     date_text = long_date(view.date, lang)
     fill_opacity = maps.FILL_OPACITY if tiles == "none" else maps.FILL_OPACITY_TILES
-    layers = maps.date_layers(
+    layers = maps.date_group(
         regions,
-        view.shown,
+        index,
+        view.selection,
+        view.active_flags,
         view.counts,
         view.breaks,
-        view.active,
         f"{view.date:%d %b %Y}" if lang == "en" else date_text,
+        f"{view.date:%Y-%m-%d}",
         view.metric_column,
         show_outside,
         lang,
         fill_opacity,
     )
-    shown_categories = categories_in(view.shown) if len(view.shown) else []
+    shown_categories = index.categories_present(view.selection)
     key = legend.build(view.breaks, window, metric, shown_categories, layers.grid_step, lang)
     window_text = legend.window_text(view.date, window, lang)
     if overlay in ("legend", "full"):
@@ -113,7 +118,7 @@ def make(
         title=T("present_title"),
         date_text=date_text,
         window_text=window_text,
-        attribution=sources_text(view.shown if len(view.shown) else events, lang),
+        attribution=sources_text(index.columns((FORMAT, DATASET)) if len(index) else events, lang),
         show_outside=show_outside,
         center=center,
         zoom=zoom,
@@ -145,7 +150,7 @@ def standalone_html(scene: Scene, regions: Regions) -> bytes:
 
     Build ``scene`` with ``overlay="full"`` so the legend and the date travel with the map.
     """
-    m = maps.base_map(regions, scene.tiles, scene.lang)
+    m = maps.base_map(regions, scene.tiles, scene.lang, inline=True)
     if scene.center is not None:
         m.location = list(scene.center)
         m.options["zoom"] = scene.zoom if scene.zoom is not None else maps.ZOOM
@@ -154,10 +159,12 @@ def standalone_html(scene: Scene, regions: Regions) -> bytes:
     leaflet_js = assets.package_file("leaflet", "leaflet.js").read_text(encoding="utf-8")
     leaflet_css = assets.package_file("leaflet", "leaflet.css").read_text(encoding="utf-8")
     leaflet_js = leaflet_js.replace("</script", "<\\/script")
+    client_js = assets.client_js().replace("</script", "<\\/script")
     m.get_root().header.add_child(
         folium.Element(
             f"<title>{escape(scene.title)} · {escape(scene.date_text)}</title>"
             f"<style>{leaflet_css}</style><script>{leaflet_js}</script>"
+            f"<script>{client_js}</script>"
         ),
         name="leaflet_inline",
         index=0,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from dashboard.config import RECORD
 
@@ -104,10 +106,101 @@ def read_table(data: bytes) -> RawTable:
         return _read_parquet(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableFile("old Excel .xls files are not supported: save it as .xlsx or CSV")
+    fast = _read_utf8_fast(data)
+    if fast is not None:
+        return fast
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
     frame, malformed, header = read_csv_text(text, delimiter)
     return RawTable(frame, malformed, header, "csv", encoding, delimiter)
+
+
+def read_table_file(source: str | Path, max_bytes: int | None = None) -> RawTable:
+    """``read_table`` for a file on disk. Clean UTF-8 text is streamed from the file, so a
+    large export is never held in memory as bytes as well as parsed."""
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_CHARS + 4)
+        size = path.stat().st_size
+    except OSError:
+        head, size = b"", 0  # read_bytes gives the message
+    if head.strip() and (max_bytes is None or size <= max_bytes) and size > len(head):
+        fast = _read_utf8_fast(head, path)
+        if fast is not None:
+            return fast
+    return read_table(read_bytes(path, max_bytes))
+
+
+def _read_utf8_fast(data: bytes, path: Path | None = None) -> RawTable | None:
+    """Well-formed UTF-8 text, read by Arrow's CSV parser straight from the bytes.
+
+    A 1M-record ACLED export is read several times faster and with a fraction of the memory
+    of decoding it to a Python string first. Anything else (another encoding, a record with
+    the wrong number of fields, invalid UTF-8) returns None, and the careful path reads the
+    file and numbers its malformed records.
+    """
+    bom = data.startswith(b"\xef\xbb\xbf")
+    probe = data[3 if bom else 0 : BINARY_PROBE_BYTES]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in probe:
+        return None
+    try:
+        _text_only(probe.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        if exc.start < len(probe) - 4:  # a multi-byte character cut at the probe's end is fine
+            return None
+    except UnreadableFile:
+        return None
+    head = data[: SNIFF_CHARS + (3 if bom else 0)].decode("utf-8", errors="ignore").lstrip("\ufeff")
+    delimiter = sniff_delimiter(head)
+    invalid: list[int] = []
+
+    def on_invalid(row) -> str:
+        invalid.append(1)
+        return "skip"
+
+    try:
+        # Streamed in blocks: reading all at once holds parse buffers of about twice the file.
+        reader = pacsv.open_csv(
+            pa.BufferReader(data) if path is None else pa.OSFile(str(path)),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                column_types=_AllStrings(),
+            ),
+        )
+        table = pa.Table.from_batches(list(reader), schema=reader.schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError):
+        return None  # invalid UTF-8, an unterminated quote, ...: the careful path says what
+    if invalid or table.num_rows == 0:
+        return None
+    header = [str(v).lstrip("\ufeff") for v in table.slice(0, 1).to_pylist()[0].values()]
+    body = table.slice(1)
+    columns = {RECORD: pd.Series(range(1, body.num_rows + 1))}
+    for name, column in zip(clean_header(header), body.columns, strict=True):
+        columns[name] = column.to_pandas(types_mapper=_STR_MAPPER.get)
+    frame = pd.DataFrame(columns, copy=False)
+    encoding = "UTF-8 with BOM" if bom else "UTF-8"
+    malformed = pd.DataFrame(columns=[RECORD, "reason"])
+    return RawTable(frame, malformed, header, "csv", encoding, delimiter)
+
+
+class _AllStrings(dict):
+    """Arrow column types: every column is text (validation types the cells itself)."""
+
+    def __missing__(self, key):  # pragma: no cover - Arrow looks names up with get()
+        return pa.large_string()
+
+    def get(self, key, default=None):
+        return pa.large_string()
+
+
+_STR_MAPPER = {pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
 
 
 def decode(data: bytes) -> tuple[str, str]:

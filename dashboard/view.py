@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -18,14 +19,12 @@ from dashboard.config import (
     TITLE,
 )
 from dashboard.events import LAST
+from dashboard.index import EventIndex, Selection
 from dashboard.palette import class_breaks
 from dashboard.timeline import (
     METRIC_COLUMN,
     TOTAL,
-    active_on,
     counted,
-    counts_by_oblast,
-    in_window,
 )
 
 OUTSIDE = "outside"  # filter option: events in none of the five oblasts (incl. national)
@@ -41,17 +40,47 @@ class Filters:
     query: str = ""
 
 
-@dataclass(frozen=True)
 class View:
-    """Everything drawn for one state."""
+    """Everything drawn for one state. ``shown`` (a frame) is made only when read; the page
+    reads ``head`` and the arrays of ``index`` instead, which stay cheap at 1M events."""
 
-    date: pd.Timestamp
-    window_days: int | None
-    shown: pd.DataFrame  # filtered events in the window, newest first
-    counts: pd.DataFrame  # five oblasts x categories (+ total)
-    active: pd.Series  # mask over `shown`: under way on the date (and counted)
-    breaks: list[int] = field(default_factory=list)
-    metric: str = "events"  # what colours the oblasts: "events" or "fatalities"
+    def __init__(
+        self,
+        date: pd.Timestamp,
+        window_days: int | None,
+        index: EventIndex,
+        selection: Selection,
+        counts: pd.DataFrame,
+        active_flags: np.ndarray,
+        breaks: list[int],
+        metric: str = "events",
+    ) -> None:
+        self.date = date
+        self.window_days = window_days
+        self.index = index
+        self.selection = selection
+        self.counts = counts  # five oblasts x categories (+ total, fatalities)
+        self.active_flags = active_flags  # per selected event: under way on the date
+        self.breaks = breaks
+        self.metric = metric  # what colours the oblasts: "events" or "fatalities"
+
+    def __len__(self) -> int:
+        return len(self.selection)
+
+    @cached_property
+    def shown(self) -> pd.DataFrame:
+        """Filtered events in the window, newest first."""
+        return self.index.take(self.selection.positions())
+
+    @cached_property
+    def active(self) -> pd.Series:
+        """Mask over ``shown``: under way on the date (and counted)."""
+        return pd.Series(self.active_flags, index=self.shown.index)
+
+    def head(self, n: int) -> tuple[pd.DataFrame, np.ndarray]:
+        """The newest ``n`` events in the window, and their 'under way' flags."""
+        positions = self.selection.head(n)
+        return self.index.take(positions), self.active_flags[: len(positions)]
 
     @property
     def metric_column(self) -> str:
@@ -61,6 +90,19 @@ class View:
 
 def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """Events matching every non-empty filter."""
+    mask = filter_mask(events, filters)
+    return events if mask is None else events[mask]
+
+
+def index_for(events: pd.DataFrame, filters: Filters) -> EventIndex:
+    """The per-date index of the events matching ``filters`` (the frame is not copied)."""
+    return EventIndex.build(events, filter_mask(events, filters))
+
+
+def filter_mask(events: pd.DataFrame, filters: Filters) -> np.ndarray | None:
+    """Mask of the events matching every non-empty filter; None when there is no filter."""
+    if not (filters.categories or filters.oblasts or filters.query.strip()):
+        return None
     mask = pd.Series(True, index=events.index)
     if filters.categories:
         mask &= events[CATEGORY].isin(filters.categories)
@@ -73,7 +115,7 @@ def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if query:
         text = events[TITLE].str.cat(events[DESCRIPTION], sep=" ")
         mask &= text.str.contains(query, case=False, regex=False)
-    return events[mask]
+    return mask.to_numpy(dtype=bool)
 
 
 def max_window_count(
@@ -117,23 +159,31 @@ def build_view(
     filters: Filters,
     breaks=None,
     metric: str = "events",
+    index: EventIndex | None = None,
 ) -> View:
-    """Filter, window and count: the cheap per-step work."""
+    """Window and count: the cheap per-step work. ``index`` is ``EventIndex.build`` of the
+    filtered events (the page caches it); without it, it is built here."""
     day = pd.Timestamp(date).normalize()
-    filtered = apply_filters(events, filters)
-    shown = filtered[in_window(filtered, day, window_days)]
-    shown = shown.sort_values(START, ascending=False, kind="stable")
-    active = active_on(shown, day) & counted(shown)
-    counts = counts_by_oblast(filtered, day, window_days)
+    if index is None:
+        index = index_for(events, filters)
+    sel = index.select(day, window_days)
+    active = index.active(sel, day)
+    counts = index.counts(sel)
     if breaks is None:
-        breaks = breaks_for(filtered, window_days, metric)
-    return View(day, window_days, shown, counts, active, breaks, metric)
+        breaks = breaks_for_index(index, window_days, metric)
+    return View(day, window_days, index, sel, counts, active, breaks, metric)
 
 
 def breaks_for(filtered: pd.DataFrame, window_days: int | None, metric: str) -> list[int]:
     """Class breaks for already-filtered events: the same for every date (cache them)."""
     weights = FATALITIES if metric == "fatalities" and FATALITIES in filtered else None
     return class_breaks(max_window_count(filtered, window_days, weights))
+
+
+def breaks_for_index(index: EventIndex, window_days: int | None, metric: str) -> list[int]:
+    """``breaks_for`` from an index (no frame copies)."""
+    weighted = metric == "fatalities" and FATALITIES in index.events
+    return class_breaks(index.max_window_count(window_days, weighted))
 
 
 def has_fatalities(events: pd.DataFrame) -> bool:
@@ -144,18 +194,20 @@ def has_fatalities(events: pd.DataFrame) -> bool:
 def oblast_summary(view: View, names: dict[str, str], outside_label: str) -> pd.DataFrame:
     """Per-oblast table beside the map: events in window, under way on the date, fatalities
     (when known), and one row for everything outside the five oblasts."""
-    under_way = view.shown.loc[view.active, PLACED_OBLAST].value_counts()
-    outside = view.shown[~view.shown[IN_FIVE] & counted(view.shown)]
+    index, sel = view.index, view.selection
+    counted = sel.take(index.counted)
+    oblast = sel.take(index.oblast).astype(np.int64)
+    outside = ~sel.take(index.in_five) & counted
+    under_way = np.bincount(oblast[view.active_flags & (oblast >= 0)], minlength=5)
     table = pd.DataFrame(
         {
             "Oblast": [names[c] for c in FIVE_OBLASTS] + [outside_label],
-            "Events": [int(view.counts.loc[c, TOTAL]) for c in FIVE_OBLASTS] + [len(outside)],
-            "Under way": [int(under_way.get(c, 0)) for c in FIVE_OBLASTS]
-            + [int(view.active.reindex(outside.index).sum())],
+            "Events": [int(view.counts.loc[c, TOTAL]) for c in FIVE_OBLASTS] + [int(outside.sum())],
+            "Under way": [int(n) for n in under_way] + [int((view.active_flags & outside).sum())],
         },
         index=[*FIVE_OBLASTS, OUTSIDE],
     )
-    if has_fatalities(view.shown):
+    if index.has_fatalities:
         deaths = [int(view.counts.loc[c, FATALITIES]) for c in FIVE_OBLASTS]
-        table["Fatalities"] = [*deaths, int(outside[FATALITIES].fillna(0).sum())]
+        table["Fatalities"] = [*deaths, int(round(sel.take(index.fatalities)[outside].sum()))]
     return table

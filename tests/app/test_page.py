@@ -87,7 +87,7 @@ def test_layer_for_25_september_highlights_the_voting(regions):
     events = load_events(EVENTS_CSV, regions).events
     view = build_view(events, "2022-09-25", 7, Filters())
     group = maps.date_layers(regions, view.shown, view.counts, view.breaks, view.active, "25 Sep")
-    oblasts = next(c for c in group._children.values() if c._name == "oblasts")
+    oblasts = group.oblasts
     props = {f["properties"]["iso_code"]: f["properties"] for f in oblasts.data["features"]}
     voting = {code for code, p in props.items() if "referendum" in p["active_categories"]}
     assert voting == FOUR

@@ -1,0 +1,321 @@
+"""Per-date lookups that stay fast at a million events. No Streamlit.
+
+``EventIndex`` is built once per data set and filters (the page caches it). It holds the
+filtered events sorted newest first, plus plain arrays (days, oblast and category codes,
+coordinates, grid cells), so a slider step never copies or sorts a frame:
+
+* the events in a window are one contiguous run of positions (start inside the window) plus
+  the few long events that started earlier and are still going (``Selection``);
+* counts per oblast and category, and per map cell, are ``numpy.bincount`` over that run;
+* the newest events of each map cell come from a per-level ordering made once.
+
+The semantics are those of ``dashboard.timeline`` (windows, "under way", events not held are
+listed but never counted); ``tests/unit/test_index.py`` checks them against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dashboard.config import (
+    ALL_CATEGORIES,
+    CATEGORY,
+    FATALITIES,
+    FIVE_OBLASTS,
+    IN_FIVE,
+    LAT,
+    LON,
+    PLACED_OBLAST,
+    START,
+    VERIFICATION,
+)
+from dashboard.events import LAST
+from dashboard.timeline import TOTAL
+
+MAX_PLACES = 400  # more distinct places than this in view: events are clustered on a grid
+GRID_STEPS = (0.05, 0.1, 0.2, 0.5, 1.0)  # degrees, finest first
+EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Dates as whole days since 1970 (int64); missing dates become a far-future day."""
+    out = values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    days = (out - EPOCH).astype(np.int64)
+    days[np.isnat(out)] = np.iinfo(np.int32).max
+    return days
+
+
+def day_number(date) -> int:
+    return int((np.datetime64(pd.Timestamp(date).date(), "D") - EPOCH).astype(np.int64))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Positions (into ``EventIndex.frame``) of the events in one window, newest first:
+    ``start:stop`` plus ``extra`` (older long events still under way in the window)."""
+
+    start: int
+    stop: int
+    extra: np.ndarray
+
+    def __len__(self) -> int:
+        return self.stop - self.start + len(self.extra)
+
+    def positions(self) -> np.ndarray:
+        run = np.arange(self.start, self.stop, dtype=np.int64)
+        return np.concatenate([run, self.extra]) if len(self.extra) else run
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (one per indexed event) for the selected events, in order."""
+        run = values[self.start : self.stop]
+        return np.concatenate([run, values[self.extra]]) if len(self.extra) else run
+
+    def head(self, n: int) -> np.ndarray:
+        """Positions of the newest ``n`` selected events."""
+        run = np.arange(self.start, min(self.stop, self.start + n), dtype=np.int64)
+        if len(run) < n and len(self.extra):
+            return np.concatenate([run, self.extra[: n - len(run)]])
+        return run
+
+
+@dataclass
+class Level:
+    """Events grouped by place (``step`` None: identical coordinates) or by grid cell."""
+
+    step: float | None
+    ids: np.ndarray  # group id per indexed event (-1: no coordinates)
+    n: int
+    order: np.ndarray  # positions with coordinates, by (group, position)
+    keys: np.ndarray  # group * N + position, in the same order (sorted)
+
+
+@dataclass
+class EventIndex:
+    events: pd.DataFrame  # all events (not copied)
+    rows: np.ndarray  # positions in ``events`` of the filtered ones, newest first (stable)
+    start: np.ndarray
+    last: np.ndarray
+    counted: np.ndarray
+    oblast: np.ndarray  # 0..4 for the five oblasts, -1 otherwise (only counted events count)
+    category: np.ndarray  # code into ``categories``
+    categories: list[str]
+    fatalities: np.ndarray  # 0 where unknown
+    has_fatalities: bool
+    lat: np.ndarray
+    lon: np.ndarray
+    located: np.ndarray
+    in_five: np.ndarray
+    long_events: np.ndarray  # positions of events lasting more than a day
+    _levels: dict = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, events: pd.DataFrame, mask: np.ndarray | None = None) -> EventIndex:
+        """Index ``events`` (only the rows where ``mask`` is true, if given). The frame is
+        referenced, not copied: a 1M-event data set is held once however many filters and
+        sessions use it."""
+        all_start = _days(events[START])
+        rows = np.arange(len(events)) if mask is None else np.flatnonzero(mask)
+        rows = rows[np.argsort(-all_start[rows], kind="stable")]
+        start = all_start[rows]
+
+        def col(name: str) -> pd.Series:
+            return events[name].iloc[rows]
+
+        last = _days(col(LAST)) if len(rows) else np.zeros(0, dtype=np.int64)
+        last = np.where(last < start, start, last)
+        present = set(col(CATEGORY).astype(str).unique()) if len(rows) else set()
+        cats = [c for c in ALL_CATEGORIES if c in present] + sorted(present - set(ALL_CATEGORIES))
+        cat_codes = pd.Index(cats, dtype=object).get_indexer(col(CATEGORY).astype(str))
+        oblast = pd.Index(FIVE_OBLASTS, dtype=object).get_indexer(col(PLACED_OBLAST).astype(str))
+        known = col(FATALITIES) if FATALITIES in events else None
+        lat = col(LAT).to_numpy(dtype=float)
+        lon = col(LON).to_numpy(dtype=float)
+        return cls(
+            events=events,
+            rows=rows,
+            start=start,
+            last=last,
+            counted=(col(VERIFICATION) != "not_held").to_numpy(dtype=bool),
+            oblast=oblast.astype(np.int8),
+            category=cat_codes.astype(np.int32),
+            categories=cats,
+            fatalities=known.fillna(0).to_numpy(dtype=float)
+            if known is not None
+            else np.zeros(len(rows)),
+            has_fatalities=known is not None and bool(known.notna().any()),
+            lat=lat,
+            lon=lon,
+            located=np.isfinite(lat) & np.isfinite(lon),
+            in_five=col(IN_FIVE).to_numpy(dtype=bool),
+            long_events=np.flatnonzero(last > start).astype(np.int64),
+        )
+
+    def take(self, positions: np.ndarray) -> pd.DataFrame:
+        """The events at these index positions, as rows of the original frame."""
+        return self.events.iloc[self.rows[positions]]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """All indexed events, newest first (a copy: for small data and tests)."""
+        return self.events.iloc[self.rows]
+
+    def columns(self, names: tuple[str, ...]) -> pd.DataFrame:
+        """Some columns of the indexed events (cached): e.g. the datasets, for attribution."""
+        key = ("columns", names)
+        if key not in self._cache:
+            have = [n for n in names if n in self.events]
+            self._cache[key] = self.events[have].iloc[self.rows]
+        return self._cache[key]
+
+    def column_values(self, name: str) -> list:
+        """Distinct values of one column among the indexed events."""
+        if name not in self.events or not len(self.rows):
+            return []
+        return list(pd.unique(self.events[name].to_numpy()[self.rows]))
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    # --- windows --------------------------------------------------------------------------
+
+    def select(self, date, window_days: int | None) -> Selection:
+        """The events whose span overlaps the window of ``window_days`` ending on ``date``
+        (None: everything started by then)."""
+        day = day_number(date)
+        # start is descending: the first position with start <= day ...
+        first = int(np.searchsorted(-self.start, -day, side="left"))
+        if window_days is None:
+            return Selection(first, len(self), np.zeros(0, dtype=np.int64))
+        lo = day - (window_days - 1)
+        # ... and the first position with start < lo
+        stop = int(np.searchsorted(-self.start, -lo, side="right"))
+        older = self.long_events[self.long_events >= stop]
+        extra = older[self.last[older] >= lo]
+        return Selection(first, stop, extra)
+
+    def active(self, sel: Selection, date) -> np.ndarray:
+        """Per selected event: under way on ``date`` and counted."""
+        day = day_number(date)
+        return (sel.take(self.last) >= day) & sel.take(self.counted)
+
+    def counts(self, sel: Selection) -> pd.DataFrame:
+        """Per oblast of the five: events per category, total and fatalities in ``sel``."""
+        oblast = sel.take(self.oblast).astype(np.int64)
+        keep = (oblast >= 0) & sel.take(self.counted)
+        oblast = oblast[keep]
+        ncat = max(len(self.categories), 1)
+        cat = sel.take(self.category)[keep].astype(np.int64)
+        table = np.bincount(oblast * ncat + cat, minlength=5 * ncat).reshape(5, ncat)
+        frame = pd.DataFrame(
+            table[:, : len(self.categories)], index=list(FIVE_OBLASTS), columns=self.categories
+        )
+        frame[TOTAL] = table.sum(axis=1)
+        deaths = np.bincount(oblast, weights=sel.take(self.fatalities)[keep], minlength=5)
+        frame[FATALITIES] = np.rint(deaths).astype(np.int64)
+        return frame.astype(int)
+
+    def categories_present(self, sel: Selection) -> list[str]:
+        if not len(sel):
+            return []
+        seen = np.bincount(sel.take(self.category), minlength=len(self.categories)) > 0
+        return [c for c, s in zip(self.categories, seen, strict=True) if s]
+
+    # --- map groups -----------------------------------------------------------------------
+
+    def level(self, step: float | None) -> Level:
+        """Places (``None``) or grid cells of ``step`` degrees, made once per index."""
+        cached = self._levels.get(step)
+        if cached is not None:
+            return cached
+        if step is None:
+            a, b = np.round(self.lat, 5), np.round(self.lon, 5)
+        else:
+            a, b = np.round(self.lat / step), np.round(self.lon / step)
+        key = np.where(self.located, a + 1j * b, np.nan)
+        ids, uniques = pd.factorize(key, use_na_sentinel=True)
+        ids = ids.astype(np.int64)
+        ids[~self.located] = -1
+        located = np.flatnonzero(ids >= 0)
+        order = located[np.argsort(ids[located], kind="stable")]
+        keys = ids[order] * len(self) + order
+        cached = Level(step, ids, len(uniques), order, keys)
+        self._levels[step] = cached
+        return cached
+
+    def drawn(self, sel: Selection, show_outside: bool) -> np.ndarray:
+        """Mask over the selected events: drawn on the map."""
+        mask = sel.take(self.located)
+        return mask if show_outside else mask & sel.take(self.in_five)
+
+    def choose_level(self, sel: Selection, show_outside: bool, max_places: int = MAX_PLACES):
+        """The finest level whose groups in view number at most ``max_places``."""
+        drawn = self.drawn(sel, show_outside)
+        for step in (None, *GRID_STEPS):
+            level = self.level(step)
+            ids = sel.take(level.ids)[drawn]
+            used = np.bincount(ids, minlength=level.n) if len(ids) else np.zeros(level.n, int)
+            if np.count_nonzero(used) <= max_places or step == GRID_STEPS[-1]:
+                return level, ids, used, drawn
+        raise AssertionError("unreachable")
+
+    def newest_in_groups(self, level: Level, groups: np.ndarray, sel: Selection, k: int):
+        """Per group in ``groups``: positions of its newest ``k`` selected events."""
+        n = len(self)
+        lo = np.searchsorted(level.keys, groups * n + sel.start, side="left")
+        hi = np.searchsorted(level.keys, groups * n + sel.stop, side="left")
+        out = []
+        extra_ids = level.ids[sel.extra] if len(sel.extra) else None
+        for g, a, b in zip(groups.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            got = level.order[a : min(b, a + k)]
+            if len(got) < k and extra_ids is not None:
+                more = sel.extra[extra_ids == g][: k - len(got)]
+                got = np.concatenate([got, more])
+            out.append(got)
+        return out
+
+    def weekly(self) -> pd.DataFrame:
+        """Counted events per week (Monday start) and category, for the chart (cached)."""
+        if "weekly" not in self._cache:
+            keep = self.counted
+            days = self.start[keep]
+            monday = days - (days + 3) % 7  # 1970-01-01 was a Thursday
+            week = EPOCH + monday.astype("timedelta64[D]")
+            cats = np.array(self.categories, dtype=object)[self.category[keep]]
+            table = pd.crosstab(pd.DatetimeIndex(week).astype("datetime64[ns]"), cats)
+            present = [c for c in self.categories if c in table.columns]
+            table = table.reindex(columns=present, fill_value=0)
+            table.index.name = "week"
+            table.columns.name = None
+            self._cache["weekly"] = table
+        return self._cache["weekly"]
+
+    def max_window_count(self, window_days: int | None, weighted: bool = False) -> int:
+        """Largest per-oblast count (or fatalities) over every date, for this window length:
+        class breaks built on it stay fixed while the slider moves."""
+        keep = self.counted & (self.oblast >= 0)
+        if not keep.any():
+            return 0
+        codes = self.oblast[keep]
+        starts, lasts = self.start[keep], self.last[keep]
+        w = self.fatalities[keep] if weighted else np.ones(len(codes))
+        if window_days is None:
+            return int(round(np.bincount(codes, weights=w, minlength=5).max()))
+        days = np.arange(starts.min(), lasts.max() + 1)
+        first = days - (window_days - 1)
+        best = 0.0
+        for code in range(5):
+            mine = codes == code
+            if not mine.any():
+                continue
+            by_start = np.argsort(starts[mine], kind="stable")
+            by_last = np.argsort(lasts[mine], kind="stable")
+            started = np.concatenate([[0.0], np.cumsum(w[mine][by_start])])
+            over = np.concatenate([[0.0], np.cumsum(w[mine][by_last])])
+            i = np.searchsorted(starts[mine][by_start], days, side="right")
+            j = np.searchsorted(lasts[mine][by_last], first, side="left")
+            best = max(best, float((started[i] - over[j]).max()))
+        return int(round(best))
