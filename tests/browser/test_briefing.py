@@ -201,8 +201,8 @@ def test_slide_png_and_offline_html_downloads(browser, server, tmp_path):
     try:
         page.goto(server + "/?date=2022-09-25&window=7&lang=uk")
         map_frame(page)
-        link = page.locator("[data-testid='stCode']").first
-        expect(link).to_contain_text("date=2022-09-25&window=7&lang=uk")
+        link = page.get_by_label("Посилання на цей вигляд")
+        expect(link).to_have_value(re.compile(r"date=2022-09-25&window=7&lang=uk"))
         for size, button in (
             ((1920, 1080), "PNG для слайда 1920×1080"),
             ((1280, 720), "PNG для слайда 1280×720"),
