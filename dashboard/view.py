@@ -15,16 +15,13 @@ from dashboard.config import (
     FIVE_OBLASTS,
     IN_FIVE,
     PLACED_OBLAST,
-    START,
     TITLE,
 )
-from dashboard.events import LAST
 from dashboard.index import EventIndex, Selection
 from dashboard.palette import class_breaks
 from dashboard.timeline import (
     METRIC_COLUMN,
     TOTAL,
-    counted,
 )
 
 OUTSIDE = "outside"  # filter option: events in none of the five oblasts (incl. national)
@@ -124,32 +121,9 @@ def max_window_count(
     """Largest per-oblast count (or sum of ``weights``) over every date of the data, for this
     window length. Class breaks built on it stay fixed while the slider moves, so colours
     compare across dates."""
-    keep = (counted(events) & events[PLACED_OBLAST].isin(FIVE_OBLASTS)).to_numpy()
-    if not keep.any():
-        return 0
-    # Plain arrays: sorting whole frames per step would copy every column.
-    codes = events[PLACED_OBLAST].to_numpy()[keep]
-    starts = events[START].to_numpy()[keep]
-    lasts = events[LAST].to_numpy()[keep]
-    w = events[weights].fillna(0).to_numpy(dtype=float)[keep] if weights else np.ones(len(codes))
-    if window_days is None:
-        return int(max(w[codes == code].sum() for code in FIVE_OBLASTS))
-    days = np.arange(starts.min(), lasts.max() + np.timedelta64(1, "D"), np.timedelta64(1, "D"))
-    first = days - np.timedelta64(window_days - 1, "D")
-    best = 0.0
-    for code in FIVE_OBLASTS:
-        mine = codes == code
-        if not mine.any():
-            continue
-        by_start = np.argsort(starts[mine], kind="stable")
-        by_last = np.argsort(lasts[mine], kind="stable")
-        started = np.concatenate([[0.0], np.cumsum(w[mine][by_start])])
-        over = np.concatenate([[0.0], np.cumsum(w[mine][by_last])])
-        # weight started by the window's end, minus weight over before the window's first day
-        i = np.searchsorted(starts[mine][by_start], days, side="right")
-        j = np.searchsorted(lasts[mine][by_last], first, side="left")
-        best = max(best, float((started[i] - over[j]).max()))
-    return int(round(best))
+    if weights not in (None, FATALITIES):
+        raise ValueError(f"weights must be None or {FATALITIES!r}")
+    return EventIndex.build(events).max_window_count(window_days, weighted=weights is not None)
 
 
 def build_view(
