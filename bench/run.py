@@ -12,7 +12,11 @@ started on it and Debian's chromium (Playwright, every non-local request blocked
   date (the map's ``data-oem-date``), over ``--steps`` steps;
 * ``step_payload_bytes``: WebSocket bytes the browser receives for one step (median);
 * ``first_page_bytes``: everything the new visitor's browser received until the map showed;
-* ``step_server_ms_median``: the server's own time per step (OEM_TIMING_LOG);
+* ``step_server_ms_median``: the server's own time per step (OEM_TIMING_LOG), with the
+  browser kept off the server's core (server on core 0, Chromium on core 1), as when the
+  visitor's browser runs on their own machine; ``step_server_cold_ms_median`` the same with
+  OEM_PREPARE_AHEAD=0 (no date's popups prepared in advance); ``step_server_shared_ms_median``
+  as timed in the browser pass, Chromium sharing both cores with the server;
 * ``peak_rss_mb``: the server process's peak resident memory (VmHWM) after the steps;
 * ``load_s``: read, validate and join the file, timed in a separate process.
 
@@ -50,6 +54,8 @@ FIELDS = (
     "load_s",
     "peak_rss_mb",
     "step_server_ms_median",
+    "step_server_cold_ms_median",
+    "step_server_shared_ms_median",
     "step_payload_bytes",
     "first_page_bytes",
     "browser_step_ms_median",
@@ -101,13 +107,20 @@ def free_port() -> int:
 class Server:
     """A Streamlit server for one app and data file, with its timing log."""
 
-    def __init__(self, app: str, events: Path | None, folder: Path) -> None:
+    def __init__(
+        self,
+        app: str,
+        events: Path | None,
+        folder: Path,
+        cpus: set[int] | None = None,
+        env: dict | None = None,
+    ) -> None:
         self.port = free_port()
         static = (ROOT / app).parent / "static"  # Streamlit serves static/ beside the script
         if not static.exists():
             static.symlink_to(ROOT / "dashboard" / "static")
         self.log = folder / f"timing-{self.port}.log"
-        env = {**os.environ, "OEM_TIMING_LOG": str(self.log)}
+        env = {**os.environ, **(env or {}), "OEM_TIMING_LOG": str(self.log)}
         if events is not None:
             env["OEM_EVENTS_CSV"] = str(events)
         self.proc = subprocess.Popen(
@@ -115,6 +128,7 @@ class Server:
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )  # fmt: skip
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 120
@@ -259,6 +273,50 @@ async def browser_figures(server: Server, query: str, steps: int) -> dict:
     }
 
 
+SERVER_CPU, BROWSER_CPUS = {0}, {1}  # the server-time pass: one core each
+
+
+async def server_steps(server: Server, query: str, steps: int) -> list[float]:
+    """The server's own time per step (its timing log) while a browser steps the slider."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        _, _, context, page, counter = await first_visit(browser, server.url, query)
+        server.clear_times()
+        day = START_DAY
+        for _ in range(steps):
+            day = next_day(day)
+            await step(page, counter, day)
+        await context.close()
+        await browser.close()
+    return server.step_times()
+
+
+def server_figures(app: str, path: Path, query: str, steps: int, folder: Path) -> dict:
+    """Server time per step with the browser kept off the server's core, as when the visitor's
+    browser runs on their own machine: the server on core 0, this process and Chromium on
+    core 1. Twice for the dashboard: as deployed (the next dates' popups are prepared while
+    the browser draws) and cold (OEM_PREPARE_AHEAD=0: every step formats its own)."""
+    if (os.cpu_count() or 1) < 2:
+        return {}
+    out = {}
+    runs = [("step_server_ms_median", {})]
+    if app == APPS["dashboard"]:
+        runs.append(("step_server_cold_ms_median", {"OEM_PREPARE_AHEAD": "0"}))
+    before = os.sched_getaffinity(0)
+    for field_name, env in runs:
+        server = Server(app, path, folder, cpus=SERVER_CPU, env=env)
+        try:
+            os.sched_setaffinity(0, BROWSER_CPUS)  # Chromium, started below, inherits it
+            times = asyncio.run(server_steps(server, query, steps))
+        finally:
+            os.sched_setaffinity(0, before)
+            server.stop()
+        out[field_name] = round(statistics.median(times), 1) if times else None
+    return out
+
+
 async def concurrent(server: Server, query: str, sessions: int, steps: int) -> dict:
     """``sessions`` visitors open the page, then all step the slider at the same time."""
     from playwright.async_api import async_playwright
@@ -365,11 +423,14 @@ def run(sizes: list[int], steps: int, sessions: int, folder: Path, naive: bool) 
             try:
                 row.update(asyncio.run(browser_figures(server, query, steps)))
                 row["peak_rss_mb"] = round(server.peak_rss_mb(), 1)
+                # the figure above was timed with Chromium on the same two cores
+                row["step_server_shared_ms_median"] = row.pop("step_server_ms_median")
                 if approach == "dashboard" and n == 100_000 and sessions:
                     got = asyncio.run(concurrent(server, query, sessions, steps))
                     concurrency.append({"data": f"synthetic ACLED {n:,}", **got})
             finally:
                 server.stop()
+            row.update(server_figures(APPS[approach], path, query, steps, folder))
             rows.append(row)
             print(format_row(row), flush=True)
     if sessions:
@@ -390,6 +451,7 @@ def format_row(row: dict) -> str:
     return (
         f"{row['n']:>9,} {row['approach']:>9} {f('load_s', '{:.2f}'):>7} "
         f"{f('peak_rss_mb', '{:,.0f}'):>8} {f('step_server_ms_median'):>9} "
+        f"{f('step_server_cold_ms_median'):>8} {f('step_server_shared_ms_median'):>9} "
         f"{f('step_payload_bytes', '{:,.0f}'):>11} {f('first_page_bytes', '{:,.0f}'):>12} "
         f"{f('browser_step_ms_median'):>9} {f('browser_step_ms_p95'):>9} "
         f"{f('first_map_s', '{:.2f}'):>7}"
@@ -397,7 +459,8 @@ def format_row(row: dict) -> str:
 
 
 HEADER = (
-    f"{'N':>9} {'approach':>9} {'load s':>7} {'RSS MB':>8} {'srv ms':>9} {'step B':>11} "
+    f"{'N':>9} {'approach':>9} {'load s':>7} {'RSS MB':>8} {'srv ms':>9} {'cold ms':>8} "
+    f"{'shared ms':>9} {'step B':>11} "
     f"{'first B':>12} {'step ms':>9} {'p95 ms':>9} {'map s':>7}"
 )
 

@@ -13,9 +13,7 @@ import logging
 import os
 import re
 import sys
-import threading
 import time
-from collections import OrderedDict
 from datetime import timedelta
 from html import escape
 from pathlib import Path
@@ -32,10 +30,10 @@ from dashboard import assets, datasets, legend, maps, permalink, scene, slides  
 from dashboard.config import EVENTS_CSV, FIVE_OBLASTS  # noqa: E402
 from dashboard.events import (  # noqa: E402
     FORMAT_CHOICES,
-    LAST,
     LoadResult,
     UnreadableFile,
     load_events,
+    settle_heap,
 )
 from dashboard.exports import safe_csv_bytes  # noqa: E402
 from dashboard.i18n import (  # noqa: E402
@@ -59,10 +57,11 @@ from dashboard.textsafe import md_escape  # noqa: E402
 from dashboard.timeline import categories_in  # noqa: E402
 from dashboard.view import (  # noqa: E402
     OUTSIDE,
+    SHARED_INDEXES,
     Filters,
     breaks_for_index,
+    data_facts,
     has_fatalities,
-    index_for,
     oblast_summary,
 )
 
@@ -141,9 +140,13 @@ def cached_regions() -> Regions:
 def cached_events(path: str, mtime: float) -> LoadResult | str:
     """Load once per file version; a hopeless file gives its message instead of a result."""
     try:
-        return load_events(path, cached_regions(), dataset=datasets.bundled_label(Path(path).name))
+        result = load_events(
+            path, cached_regions(), dataset=datasets.bundled_label(Path(path).name)
+        )
     except UnreadableFile as exc:
         return str(exc)
+    settle_heap()
+    return result
 
 
 def log_timing(what: str, started: float) -> None:
@@ -155,26 +158,10 @@ def log_timing(what: str, started: float) -> None:
             out.write(f"{what}\t{(time.perf_counter() - started) * 1000:.2f}\n")
 
 
-_INDEXES: OrderedDict = OrderedDict()  # (data key, filters) -> EventIndex, shared by sessions
-_INDEX_LOCK = threading.Lock()
-MAX_INDEXES = 6
-
-
 def cached_index(events: pd.DataFrame, data_key: tuple, filters: Filters) -> EventIndex:
     """The per-date index of the data and filters: built once, shared by every session (it
-    references the events frame, never copies it), the least recently used dropped first."""
-    key = (data_key, filters)
-    with _INDEX_LOCK:
-        index = _INDEXES.get(key)
-        if index is not None and index.events is events:
-            _INDEXES.move_to_end(key)
-            return index
-    index = index_for(events, filters)
-    with _INDEX_LOCK:
-        _INDEXES[key] = index
-        while len(_INDEXES) > MAX_INDEXES:
-            _INDEXES.popitem(last=False)
-    return index
+    references the events frame, never copies it)."""
+    return SHARED_INDEXES.get(events, data_key, filters)
 
 
 # --- the link ---------------------------------------------------------------------------------
@@ -308,6 +295,7 @@ def upload_panel(regions: Regions, T) -> datasets.Upload | None:
         with st.spinner(T("reading", name=md_escape(file.name))):
             upload = datasets.load_upload(file.name, file.getvalue(), fmt, regions, limit)
         st.session_state["_upload"] = (token, upload)
+        settle_heap()
     return st.session_state["_upload"][1]
 
 
@@ -377,8 +365,8 @@ def sidebar_filters(events: pd.DataFrame, lang: str, T) -> tuple[Filters, str, b
 
 
 def date_range(events: pd.DataFrame):
-    first = events["start_date"].min().date()
-    last = events[LAST].max().date()
+    facts = data_facts(events)
+    first, last = facts.first.date(), facts.last.date()
     if first == last:  # a slider needs a range: start a day earlier
         first -= timedelta(days=1)
     return first, last
@@ -615,23 +603,29 @@ def events_table(view, date, lang: str, T) -> None:
     of them, made when clicked)."""
     ss = st.session_state
     limit = ss.get("table_rows", TABLE_ROWS[0])
-    shown, active = view.head(limit)
+    shown, active = view.head(limit, [*TABLE_COLUMNS, *EXTRA_TABLE_COLUMNS])
     columns = dict(TABLE_COLUMNS)
     for col, label in EXTRA_TABLE_COLUMNS.items():
-        if col in shown and shown[col].replace("", None).notna().any():
-            columns[col] = label
+        if col in shown and any(v == v and v not in ("", None) for v in shown[col].tolist()):
+            columns[col] = label  # NaN != NaN: a column of unknowns stays out
+    words = {  # codes shown as words in the page's language
+        "category": lambda k: category_name(k, lang),
+        "verification": lambda v: status_label(v, lang),
+        "dataset": lambda d: dataset_label(str(d), lang),
+        "oblast_code": lambda c: oblast_title(c, lang) if c in FIVE_OBLASTS else c,
+    }
 
     def rows_of(frame: pd.DataFrame, flags) -> pd.DataFrame:
-        table = frame[list(columns)].copy()
-        table["category"] = table["category"].map(lambda k: category_name(k, lang))
-        table["verification"] = table["verification"].map(lambda v: status_label(v, lang))
-        table["dataset"] = table["dataset"].astype(str).map(lambda d: dataset_label(d, lang))
-        table["oblast_code"] = table["oblast_code"].map(
-            lambda c: oblast_title(c, lang) if c in FIVE_OBLASTS else c
-        )
-        table["under_way"] = flags
-        names = {**columns, "under_way": "t_under_way"}
-        return table.rename(columns={k: T(v) for k, v in names.items()})
+        table = {}
+        for col, label in columns.items():
+            values = frame[col]
+            if col in words:  # each distinct code translated once
+                codes = values.tolist()
+                names = {code: words[col](code) for code in dict.fromkeys(codes)}
+                values = [names[code] for code in codes]
+            table[T(label)] = values
+        table[T("t_under_way")] = flags
+        return pd.DataFrame(table, index=frame.index)
 
     st.dataframe(
         rows_of(shown, active),
@@ -829,6 +823,19 @@ def main_area(
             steps()
         finally:
             log_timing("step", started)
+        # While the browser draws this date, prepare the popups of the next steps (after the
+        # step, so the two do not compete for the interpreter).
+        the_scene = ss.get("_scene")
+        if the_scene is not None and os.environ.get("OEM_PREPARE_AHEAD", "1") != "0":
+            view = the_scene.view
+            ahead = dict.fromkeys((1, int(ss.get("pb_step", 1)), -1))
+            maps.AHEAD.submit(
+                view.index,
+                [view.date + timedelta(days=k) for k in ahead],
+                view.window_days,
+                show_outside,
+                lang,
+            )
 
     def steps() -> None:
         if bool(ss.get("_playing")) != playing or float(ss.get("pb_speed", 1.0)) != interval:
@@ -941,12 +948,12 @@ def page() -> None:
         return
     apply_link_data(events)
     if not present:
-        as_of = long_date(events[LAST].max(), lang)
+        as_of = long_date(data_facts(events).last, lang)
         st.title(T("title"))
         st.caption(
             T(
                 "caption",
-                events=f"{events['group_id'].nunique():,}",
+                events=f"{data_facts(events).groups:,}",
                 rows=f"{len(events):,}",
                 labels=T("and").join(md_escape(dataset_label(x, lang)) for x in labels),
                 as_of=as_of,

@@ -225,6 +225,16 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def settle_heap() -> None:
+    """After loading data: collect, then exempt what is alive from later garbage
+    collections (``gc.freeze``). A server holding a large table otherwise rescans every
+    long-lived object in each full collection, tens of ms that land in random slider steps.
+    The next call first unfreezes, so what died since is collected then."""
+    gc.unfreeze()
+    release_memory()
+    gc.freeze()
+
+
 class _Problems:
     """Per-row list of reasons, filled by vectorised checks."""
 

@@ -92,6 +92,16 @@ class Level:
     keys: np.ndarray  # group * N + position, in the same order (sorted)
 
 
+def _python_values(column: pd.Series) -> list:
+    """A column as a list of Python values (Timestamps for dates; strings through NumPy,
+    as iterating an Arrow-backed column goes value by value)."""
+    if pd.api.types.is_datetime64_any_dtype(column) or isinstance(
+        column.dtype, pd.CategoricalDtype
+    ):
+        return column.tolist()
+    return column.to_numpy().tolist()
+
+
 @dataclass
 class EventIndex:
     events: pd.DataFrame  # all events (not copied)
@@ -154,28 +164,43 @@ class EventIndex:
             long_events=np.flatnonzero(last > start).astype(np.int64),
         )
 
-    def take(self, positions: np.ndarray) -> pd.DataFrame:
-        """The events at these index positions, as rows of the original frame."""
-        return self.events.iloc[self.rows[positions]]
+    def take(self, positions: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+        """The events at these index positions, as rows of the original frame (only
+        ``columns``, those the frame has, if given: a 1M-row frame's other columns are not
+        touched)."""
+        if columns is None:
+            return self.events.iloc[self.rows[positions]]
+        have = [self.events.columns.get_loc(c) for c in columns if c in self.events.columns]
+        return self.events.iloc[self.rows[positions], have]
+
+    def records(self, positions: np.ndarray, columns: list[str]) -> list[dict]:
+        """The events at these positions as dicts of plain Python values (those ``columns``
+        the frame has), built column by column."""
+        part = self.take(positions, columns)
+        names = [str(c) for c in part.columns]  # plain strings: iterating an Index is slow
+        values = [_python_values(part[c]) for c in names]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+    def memo(self, key, make):
+        """``make()``, computed once per index (for values that depend on the data only).
+        Safe from several threads: a value made twice at once is kept once."""
+        got = self._cache.get(key)
+        if got is None:
+            got = self._cache.setdefault(key, make())
+        return got
 
     @property
     def frame(self) -> pd.DataFrame:
         """All indexed events, newest first (a copy: for small data and tests)."""
         return self.events.iloc[self.rows]
 
-    def columns(self, names: tuple[str, ...]) -> pd.DataFrame:
-        """Some columns of the indexed events (cached): e.g. the datasets, for attribution."""
-        key = ("columns", names)
-        if key not in self._cache:
-            have = [n for n in names if n in self.events]
-            self._cache[key] = self.events[have].iloc[self.rows]
-        return self._cache[key]
-
     def column_values(self, name: str) -> list:
-        """Distinct values of one column among the indexed events."""
+        """Distinct values of one column among the indexed events (computed once)."""
         if name not in self.events or not len(self.rows):
             return []
-        return list(pd.unique(self.events[name].to_numpy()[self.rows]))
+        return self.memo(
+            ("distinct", name), lambda: list(pd.unique(self.events[name].to_numpy()[self.rows]))
+        )
 
     def __len__(self) -> int:
         return len(self.start)

@@ -8,6 +8,10 @@ as ``feature_group_to_add``. Every piece of text from a data file is HTML-escape
 from __future__ import annotations
 
 import json
+import logging
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from html import escape
 
 import folium
@@ -32,7 +36,6 @@ from dashboard.config import (
     FIVE_OBLASTS,
     FORMAT,
     ID,
-    PLACED_OBLAST,
     SETTLEMENT,
     SOURCE_NAME,
     SOURCE_URL,
@@ -50,7 +53,12 @@ from dashboard.i18n import (
     side_claim,
     tr,
 )
-from dashboard.index import MAX_PLACES, EventIndex, Selection  # noqa: F401 (MAX_PLACES: API)
+from dashboard.index import (  # noqa: F401 (MAX_PLACES: API)
+    MAX_PLACES,
+    EventIndex,
+    Selection,
+    day_number,
+)
 from dashboard.palette import ACTIVE_OUTLINE, category_colour, count_colour
 from dashboard.regions import Regions
 
@@ -96,40 +104,32 @@ html,body{height:100%;margin:0}
 </style>"""
 
 
-class GeoJsonLayer(MacroElement):
-    """A GeoJSON layer styled, labelled and bound from per-feature properties.
+class Raw(Element):
+    """Text placed in the page exactly as given. folium wraps each rendered macro in an
+    ``Element``, which compiles it as a Jinja template: event text such as ``{{ ... }}`` from a
+    user's file would then be evaluated on the server (and a large payload costs a template
+    compile on every step). This element is never compiled."""
 
-    Properties read by the JavaScript: ``_style`` (Leaflet path options), ``_popup`` and
-    ``_tooltip`` (HTML, already escaped), ``_label`` (HTML for a text label at a point).
-    Written here rather than with folium.Popup, which needs jQuery.
-    """
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
-  interactive: {{ this.interactive|tojson }},
-  style: function (f) { return f.properties._style || {}; },
-  pointToLayer: function (f, latlng) {
-    if (f.properties._label) {
-      return L.marker(latlng, {interactive: false, keyboard: false,
-        icon: L.divIcon({className: "oem-label", html: f.properties._label,
-                         iconSize: [140, 18], iconAnchor: [70, 9]})});
-    }
-    return L.circleMarker(latlng, f.properties._style || {});
-  },
-  onEachFeature: function (f, layer) {
-    if (f.properties._popup) { layer.bindPopup(f.properties._popup, {maxWidth: 380}); }
-    if (f.properties._tooltip) { layer.bindTooltip(f.properties._tooltip, {sticky: true}); }
-  }
-}).addTo({{ this._parent.get_name() }});
-{% endmacro %}"""
-    )
-
-    def __init__(self, data: dict, name: str, interactive: bool = True) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__()
-        self._name = name
-        self.data = data
-        self.interactive = interactive
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class SafeMacro(MacroElement):
+    """A MacroElement whose rendered header, html and script go into the page as ``Raw``."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(Raw(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
 def _feature(geometry: dict, **props) -> dict:
@@ -191,7 +191,7 @@ def static_features(regions: Regions, lang: str = "en") -> dict[str, dict]:
     return cached
 
 
-class ClientBase(MacroElement):
+class ClientBase(SafeMacro):
     """Starts the map client (dashboard/web/oem-map.js) on the base map: labels inline, the
     geometry fetched once from the app's static files (or inlined for a standalone file)."""
 
@@ -238,7 +238,7 @@ def base_map(
     m.default_css = [("leaflet_css", assets.LEAFLET_CSS)]
     if not inline:
         m.default_js.append(("oem_client", assets.client_url()))
-    m.get_root().header.add_child(Element(MAP_CSS), name="oem_css")
+    m.get_root().header.add_child(Raw(MAP_CSS), name="oem_css")
     if TILES.get(tiles):
         url, attribution = TILES[tiles]
         folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=19).add_to(m)
@@ -247,7 +247,9 @@ def base_map(
     if inline:
         options["geo"] = static_geo(regions, lang)
     else:
-        options["url"] = static.setdefault("url", assets.geo_url(static_geo(regions, lang)))
+        if "url" not in static:  # published once per Regions and language
+            static["url"] = assets.geo_url(static_geo(regions, lang))
+        options["url"] = static["url"]
     ClientBase(options).add_to(m)
     return m
 
@@ -341,7 +343,7 @@ def choropleth_layer(
     regions: Regions,
     counts: pd.DataFrame,
     breaks: list[int],
-    active: dict[str, list[tuple[str, str]]],
+    active: dict[str, tuple],
     date_label: str,
     metric_column: str = "total",
     lang: str = "en",
@@ -360,15 +362,15 @@ def choropleth_layer(
             "weight": 4 if is_active else 1.2,
             "dashArray": None,
         }
-        under_way = active.get(code, [])
-        tip = oblast_tooltip(code, row, [title for _, title in under_way], date_label, lang)
+        categories, titles = active.get(code, (set(), []))
+        tip = oblast_tooltip(code, row, titles, date_label, lang)
         features.append(
             {
                 "iso_code": code,
                 "count": int(row["total"]),
                 "value": int(row[metric_column]),
                 "active": is_active,
-                "active_categories": sorted({cat for cat, _ in under_way}),
+                "active_categories": sorted(categories),
                 "_style": style,
                 "_tooltip": tip,
             }
@@ -424,6 +426,11 @@ def _dataset_html(ev, lang: str = "en") -> str:
     return "".join(f"<div class='oem-meta'>{p}</div>" for p in parts if p)
 
 
+POPUP_COLUMNS = [
+    *(ID, START, END, CATEGORY, TITLE, DESCRIPTION, SOURCE_URL, SOURCE_NAME, VERIFICATION),
+    *(CLAIMED_BY, FORMAT, DATASET, SETTLEMENT, EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, ACTOR2),
+    *(FATALITIES, FATALITIES_LOW, FATALITIES_HIGH),
+]  # what a popup shows (event_parts) and names a marker by
 POPUP_DESCRIPTION_CHARS = 400  # longer descriptions are cut in popups (the table has all)
 
 
@@ -553,13 +560,10 @@ def markers_from_index(
     T = tr(lang)
     strings = strings or Strings()
     styles = styles or Styles()
-    level, ids, used, drawn = index.choose_level(sel, show_outside)
+    level, ids, used, drawn, groups, newest = listed_events(index, sel, show_outside)
     step = level.step
-    groups = np.flatnonzero(used)
     sizes = used[groups]
     act = np.bincount(ids[active[drawn]], minlength=level.n)[groups] > 0 if len(ids) else sizes > 0
-    share = popup_share(sizes)
-    newest = index.newest_in_groups(level, groups, sel, share)
     heads = np.array([g[0] for g in newest], dtype=np.int64) if len(groups) else np.zeros(0, int)
     ncat = max(len(index.categories), 1)
     if step is None:
@@ -575,21 +579,22 @@ def markers_from_index(
         max_radius = min(20.0, max(6.0, step * 40))
     inside = index.in_five[heads]
     listed = np.concatenate(newest) if newest else np.zeros(0, dtype=np.int64)
-    records = index.take(listed).to_dict("records") if len(listed) else []
+    popups = popup_parts(index, listed, lang)
     active_set = set(_active_positions(sel, active).tolist()) if len(listed) else set()
     events: list[list[int]] = []
     event_row: dict[int, int] = {}
-    for position, record in zip(listed.tolist(), records, strict=True):
-        parts = event_parts(record, position in active_set, lang)
+    for position in listed.tolist():
+        parts = popups[position][0]
         event_row[position] = len(events)
-        events.append([strings(x) if k != 2 else (1 if x else 0) for k, x in enumerate(parts)])
+        row = [strings(x) for x in parts]
+        row[2] = 1 if position in active_set else 0
+        events.append(row)
     rows, props = [], []
     for i in range(len(groups)):
         n = int(sizes[i])
         is_active = bool(act[i])
         is_inside = bool(inside[i])
-        head = records[event_row[int(heads[i])]] if len(records) else {}
-        name = str(head.get(SETTLEMENT, "")) if step is None else T("area", step=step)
+        name = popups[int(heads[i])][1] if step is None else T("area", step=step)
         if step is None:
             radius = min(16, 6 + 2 * (n**0.5))
         else:
@@ -623,6 +628,87 @@ def markers_from_index(
     return MarkersLayer(payload, step, lang)
 
 
+POPUP_CACHE_SIZE = 50_000  # events' popup pieces kept per index and language
+
+
+def listed_events(index: EventIndex, sel: Selection, show_outside: bool):
+    """The groups drawn for ``sel`` (places, or grid cells when places are too many) and,
+    per group, the positions of the newest events its popup lists:
+    (level, ids, used, drawn, groups, newest)."""
+    level, ids, used, drawn = index.choose_level(sel, show_outside)
+    groups = np.flatnonzero(used)
+    newest = index.newest_in_groups(level, groups, sel, popup_share(used[groups]))
+    return level, ids, used, drawn, groups, newest
+
+
+def popup_parts(index: EventIndex, positions: np.ndarray, lang: str) -> dict:
+    """Per index position: (``event_parts`` with the 'under way' piece empty, place name).
+    Kept per index and language, so sessions on the same dates, the steps back and forth of
+    one session and the dates prepared ahead (``prepare_dates``) format each event once."""
+    cache = index.memo(("popup parts", lang), dict)
+    out = {p: cache.get(p) for p in positions.tolist()}
+    missing = [p for p, got in out.items() if got is None]
+    if missing:
+        if len(cache) + len(missing) > POPUP_CACHE_SIZE:
+            cache.clear()
+        for p, record in zip(missing, index.records(np.array(missing), POPUP_COLUMNS), strict=True):
+            out[p] = cache[p] = (event_parts(record, False, lang), str(record.get(SETTLEMENT, "")))
+    return out
+
+
+def prepare_dates(
+    index: EventIndex, days: list, window: int | None, show_outside: bool, lang: str
+) -> None:
+    """Format ahead the popups of these dates (the next steps of the slider or playback):
+    the page calls it in the background while the browser draws the current date."""
+    for day in days:
+        _, _, _, _, _, newest = listed_events(index, index.select(day, window), show_outside)
+        if newest:
+            popup_parts(index, np.concatenate(newest), lang)
+
+
+class Ahead:
+    """One background thread that runs ``prepare_dates`` for the dates next to the one just
+    drawn. A date already prepared (or queued) is skipped, and requests beyond
+    ``max_waiting`` are dropped: falling behind costs only speed, never a result."""
+
+    def __init__(self, max_waiting: int = 4, remember: int = 512) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oem-ahead")
+        self._done: OrderedDict = OrderedDict()
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self.max_waiting = max_waiting
+        self.remember = remember
+
+    def submit(
+        self, index: EventIndex, days: list, window: int | None, show_outside: bool, lang: str
+    ) -> Future | None:
+        with self._lock:
+            keys = {day: (id(index), day_number(day), window, show_outside, lang) for day in days}
+            todo = [day for day, key in keys.items() if key not in self._done]
+            if not todo or self._waiting >= self.max_waiting:
+                return None
+            self._waiting += 1
+            for day in todo:
+                self._done[keys[day]] = True
+            while len(self._done) > self.remember:
+                self._done.popitem(last=False)
+
+        def run() -> None:
+            try:
+                prepare_dates(index, todo, window, show_outside, lang)
+            except Exception:  # only a head start was lost; the step itself still works
+                logging.getLogger("oblast_events_map").exception("preparing dates failed")
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+
+        return self._pool.submit(run)
+
+
+AHEAD = Ahead()
+
+
 def _group_sum(ids: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(ids, weights=values, minlength=n)
 
@@ -644,7 +730,7 @@ def markers_layer(
     return markers_from_index(index, sel, active, show_outside, lang)
 
 
-class MapControl(MacroElement):
+class MapControl(SafeMacro):
     """Fixed HTML over the map (legend, title banner) that comes and goes with its layer group.
 
     A plain Leaflet control would outlive the per-date FeatureGroup that streamlit-folium swaps
@@ -680,25 +766,33 @@ var {{ this.get_name() }} = new (L.Layer.extend({
         self.css_class = css_class
 
 
-def active_by_oblast(events: pd.DataFrame, active_mask: pd.Series) -> dict[str, list]:
-    """(category, title) of the events under way, per oblast of the five."""
-    active_events = events[active_mask.reindex(events.index, fill_value=False)]
-    active: dict[str, list[tuple[str, str]]] = {}
-    for code, cat, title in zip(
-        active_events[PLACED_OBLAST], active_events[CATEGORY], active_events[TITLE], strict=True
-    ):
-        if code in FIVE_OBLASTS:
-            active.setdefault(code, []).append((str(cat), str(title)))
-    return active
+UNDER_WAY_TITLES = 5  # titles of events under way listed in an oblast's tooltip
 
 
-class DateLayer(MacroElement):
+def under_way_by_oblast(index: EventIndex, positions: np.ndarray) -> dict[str, tuple]:
+    """Per oblast of the five with events under way (index ``positions``): (the categories
+    under way, the titles of the newest ``UNDER_WAY_TITLES``)."""
+    positions = positions[index.oblast[positions] >= 0]
+    out: dict[str, tuple] = {}
+    oblast = index.oblast[positions]
+    for k, code in enumerate(FIVE_OBLASTS):
+        mine = positions[oblast == k]
+        if not len(mine):
+            continue
+        cats = {index.categories[c] for c in np.unique(index.category[mine]).tolist()}
+        shown = mine[:UNDER_WAY_TITLES]
+        titles = [str(t) for t in index.take(shown, [TITLE])[TITLE].to_numpy().tolist()]
+        out[code] = (cats, titles)
+    return out
+
+
+class DateLayer(SafeMacro):
     """One date on the page: the client restyles the oblasts and draws the markers from this
     compact payload (strings escaped, styles and strings sent once each)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = new OEM.DateLayer({{ this.payload|tojson }});
+var {{ this.get_name() }} = new OEM.DateLayer({{ this.payload_json }});
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
 {% endmacro %}"""
     )
@@ -707,6 +801,16 @@ var {{ this.get_name() }} = new OEM.DateLayer({{ this.payload|tojson }});
         super().__init__()
         self._name = "oem_date"
         self.payload = payload
+        self.payload_json = script_json(payload)  # encoded once: the macro is rendered twice
+
+
+def script_json(value) -> str:
+    """JSON safe inside an HTML <script> (as Jinja's ``tojson``), UTF-8 rather than \\u escapes
+    (Ukrainian text is half the size)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, code)
+    return text
 
 
 def date_group(
@@ -727,8 +831,7 @@ def date_group(
 
     The group keeps ``.oblasts`` and ``.markers`` (their ``.data`` is what the slide renderer
     draws) and ``.grid_step`` for the legend (None = one circle per place)."""
-    under_way = index.take(_active_positions(sel, active))
-    by_oblast = active_by_oblast(under_way, pd.Series(True, index=under_way.index))
+    by_oblast = under_way_by_oblast(index, _active_positions(sel, active))
     oblasts = choropleth_layer(
         regions, counts, breaks, by_oblast, date_label, metric_column, lang, fill_opacity
     )

@@ -38,10 +38,17 @@ class Scene:
 
 def sources_text(events: pd.DataFrame, lang: str) -> str:
     """Who the events come from, for the attribution line."""
+    formats = list(events[FORMAT].unique()) if FORMAT in events and len(events) else []
+    labels = list(events[DATASET].unique()) if DATASET in events else []
+    return attribution_text(formats, labels, lang)
+
+
+def attribution_text(formats: list, labels: list, lang: str) -> str:
+    """The attribution line for events of these formats and dataset labels."""
     T = tr(lang)
     parts = []
-    formats = set(events[FORMAT].unique()) if FORMAT in events and len(events) else set()
-    labels = [str(x) for x in events[DATASET].unique()] if DATASET in events else []
+    formats = set(formats)
+    labels = [str(x) for x in labels]
     for label in labels:
         if label.startswith("Bundled: "):
             parts.append(dataset_label(label, lang))
@@ -118,7 +125,11 @@ def make(
         title=T("present_title"),
         date_text=date_text,
         window_text=window_text,
-        attribution=sources_text(index.columns((FORMAT, DATASET)) if len(index) else events, lang),
+        attribution=attribution_text(
+            index.column_values(FORMAT), index.column_values(DATASET), lang
+        )
+        if len(index)
+        else sources_text(events, lang),
         show_outside=show_outside,
         center=center,
         zoom=zoom,
@@ -161,7 +172,7 @@ def standalone_html(scene: Scene, regions: Regions) -> bytes:
     leaflet_js = leaflet_js.replace("</script", "<\\/script")
     client_js = assets.client_js().replace("</script", "<\\/script")
     m.get_root().header.add_child(
-        folium.Element(
+        maps.Raw(
             f"<title>{escape(scene.title)} · {escape(scene.date_text)}</title>"
             f"<style>{leaflet_css}</style><script>{leaflet_js}</script>"
             f"<script>{client_js}</script>"

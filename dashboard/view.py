@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,8 +18,10 @@ from dashboard.config import (
     FIVE_OBLASTS,
     IN_FIVE,
     PLACED_OBLAST,
+    START,
     TITLE,
 )
+from dashboard.events import LAST
 from dashboard.index import EventIndex, Selection
 from dashboard.palette import class_breaks
 from dashboard.timeline import (
@@ -74,10 +79,11 @@ class View:
         """Mask over ``shown``: under way on the date (and counted)."""
         return pd.Series(self.active_flags, index=self.shown.index)
 
-    def head(self, n: int) -> tuple[pd.DataFrame, np.ndarray]:
-        """The newest ``n`` events in the window, and their 'under way' flags."""
+    def head(self, n: int, columns: list[str] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+        """The newest ``n`` events in the window (only ``columns``, if given), and their
+        'under way' flags."""
         positions = self.selection.head(n)
-        return self.index.take(positions), self.active_flags[: len(positions)]
+        return self.index.take(positions, columns), self.active_flags[: len(positions)]
 
     @property
     def metric_column(self) -> str:
@@ -94,6 +100,59 @@ def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 def index_for(events: pd.DataFrame, filters: Filters) -> EventIndex:
     """The per-date index of the events matching ``filters`` (the frame is not copied)."""
     return EventIndex.build(events, filter_mask(events, filters))
+
+
+class IndexCache:
+    """Per-date indexes by (data key, filters), shared by every session and thread; the least
+    recently used is dropped first. It lives in a module, not in the page script, whose globals
+    Streamlit resets on every full run."""
+
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.builds = 0  # how many indexes were built (read by the tests)
+
+    def get(self, events: pd.DataFrame, data_key: tuple, filters: Filters) -> EventIndex:
+        key = (data_key, filters)
+        with self._lock:
+            index = self._items.get(key)
+            if index is not None and index.events is events:
+                self._items.move_to_end(key)
+                return index
+        index = index_for(events, filters)
+        with self._lock:
+            self.builds += 1
+            self._items[key] = index
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return index
+
+
+SHARED_INDEXES = IndexCache()
+
+
+@dataclass(frozen=True)
+class DataFacts:
+    first: pd.Timestamp  # earliest start
+    last: pd.Timestamp  # latest last day
+    groups: int  # distinct events (group ids)
+
+
+_FACTS: OrderedDict = OrderedDict()  # id(frame) -> (weak reference, DataFacts)
+
+
+def data_facts(events: pd.DataFrame) -> DataFacts:
+    """First and last date and the number of distinct events, computed once per frame (the
+    page asks on every step; at 1M rows each is a scan)."""
+    got = _FACTS.get(id(events))
+    if got is not None and got[0]() is events:
+        return got[1]
+    facts = DataFacts(events[START].min(), events[LAST].max(), int(events["group_id"].nunique()))
+    _FACTS[id(events)] = (weakref.ref(events), facts)
+    while len(_FACTS) > 16:
+        _FACTS.popitem(last=False)
+    return facts
 
 
 def filter_mask(events: pd.DataFrame, filters: Filters) -> np.ndarray | None:

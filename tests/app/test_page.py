@@ -48,6 +48,17 @@ def test_moving_the_slider_changes_the_counts(at):
     assert late["Donetsk"] > early["Donetsk"]
 
 
+def test_reruns_and_new_sessions_reuse_the_shared_index(at):
+    from dashboard.view import SHARED_INDEXES
+
+    built = SHARED_INDEXES.builds
+    at.slider(key="date").set_value(date(2022, 4, 1)).run()  # a full rerun of the script
+    other = AppTest.from_file(APP, default_timeout=60)
+    other.run()  # another session
+    assert not other.exception
+    assert SHARED_INDEXES.builds == built
+
+
 def test_window_changes_the_events_shown(at):
     at.slider(key="date").set_value(date(2022, 9, 25)).run()
     cumulative = len(shown(at))

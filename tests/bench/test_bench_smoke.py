@@ -25,6 +25,8 @@ def test_benchmark_writes_every_field_for_both_approaches(tmp_path):
     assert [(r["n"], r["approach"]) for r in rows] == [(1000, "dashboard"), (1000, "naive")]
     for row in rows:
         for field in run.FIELDS:
+            if field == "step_server_cold_ms_median" and row["approach"] == "naive":
+                continue  # nothing is prepared ahead in the naive app: no cold variant
             assert row[field] is not None, (row["approach"], field)
         assert row["browser_step_ms_p95"] >= row["browser_step_ms_median"] > 0
         assert row["first_page_bytes"] > row["step_payload_bytes"] > 0

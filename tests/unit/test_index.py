@@ -11,7 +11,7 @@ from dashboard.config import EVENTS_CSV, START
 from dashboard.events import load_events
 from dashboard.index import MAX_PLACES, EventIndex
 from dashboard.timeline import active_on, counted, counts_by_oblast, in_window
-from dashboard.view import Filters, apply_filters, index_for, max_window_count
+from dashboard.view import Filters, IndexCache, apply_filters, index_for, max_window_count
 
 DATES = ["2022-02-24", "2022-05-01", "2022-09-23", "2022-09-30", "2022-11-14"]
 
@@ -51,6 +51,20 @@ def test_filters_index_without_copying_the_frame(bundled):
     index = index_for(bundled, filters)
     assert index.events is bundled
     assert sorted(index.frame.index) == sorted(apply_filters(bundled, filters).index)
+
+
+def test_index_cache_builds_once_per_data_and_filters_and_drops_the_oldest(bundled):
+    cache = IndexCache(size=2)
+    first = cache.get(bundled, ("bundled",), Filters())
+    assert cache.get(bundled, ("bundled",), Filters()) is first
+    combat = cache.get(bundled, ("bundled",), Filters(categories=("combat",)))
+    assert combat is not first and cache.builds == 2
+    cache.get(bundled, ("bundled",), Filters(query="Kherson"))  # third key: the oldest goes
+    assert cache.builds == 3
+    assert cache.get(bundled, ("bundled",), Filters(categories=("combat",))) is combat
+    assert cache.get(bundled, ("bundled",), Filters()) is not first and cache.builds == 4
+    # the same key over another frame (a reloaded file) is rebuilt, not served stale
+    assert cache.get(bundled.copy(), ("bundled",), Filters()).events is not bundled
 
 
 def test_a_large_selection_is_clustered_and_every_event_counted(regions):

@@ -141,6 +141,32 @@ def test_text_from_files_is_escaped_in_the_standalone_html(regions):
         assert "alert" not in raw and "onerror" not in raw, raw
 
 
+TEMPLATE_TEXT = "Kherson {{ 7*7 }} {{ cycler.__init__.__globals__.os.getpid() }} {% if %}"
+
+
+def test_template_syntax_in_event_text_is_shown_not_run(regions):
+    """folium compiles rendered macros as Jinja templates; event text must never be one."""
+    from streamlit_folium import _get_feature_group_string
+
+    from dashboard import maps
+    from tests.builders import csv_bytes, row
+
+    hostile = row(
+        title=TEMPLATE_TEXT, description=TEMPLATE_TEXT, settlement=TEMPLATE_TEXT,
+        lat="46.64", lon="32.61",
+    )  # fmt: skip
+    loaded = load_events(csv_bytes([hostile]), regions)
+    assert len(loaded.events) == 1
+    day = loaded.events["start_date"].iloc[0]
+    made = scene.make(loaded.events, regions, day, 7, overlay="full")
+    assert made.layers.markers.payload["m"], "the event is drawn with its popup"
+    html = scene.standalone_html(made, regions).decode("utf-8")
+    page = _get_feature_group_string(made.layers, maps.base_map(regions))
+    for out in (html, page):
+        assert "{{ 7*7 }}" in out and "{% if %}" in out
+        assert "Kherson 49" not in out
+
+
 def test_snapshot_command_writes_the_png(tmp_path, capsys):
     out = tmp_path / "out.png"
     code = snapshot.main(
