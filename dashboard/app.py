@@ -69,6 +69,7 @@ log = logging.getLogger("oblast_events_map")
 WINDOWS = {"cumulative": None, "7": 7, "30": 30, "90": 90}
 CUSTOM = "custom"
 MAP_HEIGHT = 620
+SHOWN_ONCE = "_shown_once"  # session state: the page has had its first (light) run
 MAP_KEY = "map"
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # seconds per step
 STEPS = (1, 7)
@@ -809,8 +810,13 @@ def main_area(
     tiles,
     lang,
     present: bool,
+    light: bool = False,
 ) -> None:
-    """Everything that moves with the date; a fragment, so playback reruns only this."""
+    """Everything that moves with the date; a fragment, so playback reruns only this.
+
+    ``light`` (a visitor's first run): the tables and the share panel wait for the next run,
+    which the map triggers as soon as it is up (it reports its view), so their scripts do not
+    compete with the map's for the browser."""
     T = tr(lang)
     ss = st.session_state
     playing = bool(ss.get("_playing"))
@@ -840,6 +846,8 @@ def main_area(
     def steps() -> None:
         if bool(ss.get("_playing")) != playing or float(ss.get("pb_speed", 1.0)) != interval:
             st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
+        if light and ss.get(SHOWN_ONCE):
+            st.rerun()  # the map is up: now the whole page, table and chart included
         settle_date(events, data_key)
         playback_tick(events, interval)
         # In presentation the controls stay on the page, hidden, so their values persist.
@@ -887,11 +895,18 @@ def main_area(
                 f"<p class='oem-date-banner'>{escape(the_scene.date_text)}"
                 f"<span>{escape(the_scene.window_text)}</span></p>"
             )
-            st.dataframe(
-                summary_table(view, lang, T), hide_index=True, width="stretch", key="oblast_summary"
-            )
+            if not light:  # the table's script is large: after the map
+                st.dataframe(
+                    summary_table(view, lang, T),
+                    hide_index=True,
+                    width="stretch",
+                    key="oblast_summary",
+                )
             st.html(legend.to_html(the_scene.legend))
         st.subheader(T("events_shown", n=len(view)))
+        if light:
+            st.caption(T("loading_table"))
+            return
         events_table(view, date, lang, T)
         share_panel(events, regions, the_scene, link, upload is not None, T)
 
@@ -969,6 +984,7 @@ def page() -> None:
     # is another file), which version of the bundled file.
     upload_token = st.session_state["_upload"][0] if upload is not None else None
     data_key = (choice, *labels, upload_token, mtime)
+    light = not st.session_state.get(SHOWN_ONCE)  # a visitor's first run: the map first
     main_area(
         events,
         regions,
@@ -980,13 +996,18 @@ def page() -> None:
         tiles,
         lang,
         present,
+        light,
     )
     if not present:
         st.subheader(T("per_week"))
-        timeline_chart(cached_index(events, data_key, filters).weekly(), lang, T)
+        if light:
+            st.caption(T("loading_chart"))
+        else:
+            timeline_chart(cached_index(events, data_key, filters).weekly(), lang, T)
         st.caption(T("footer"))
     with notice_slot:
         notices(T)
+    st.session_state[SHOWN_ONCE] = True
 
 
 try:

@@ -339,6 +339,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_fatalities": ("Fatalities", "Загиблі"),
     # chart
     "per_week": ("Events per week", "Подій за тиждень"),
+    "loading_table": ("Loading the events table…", "Завантаження таблиці подій…"),
+    "loading_chart": ("Loading the chart…", "Завантаження діаграми…"),
     "week_axis": ("Week (Monday)", "Тиждень (з понеділка)"),
     "no_match": ("No events match the filters.", "Жодна подія не відповідає фільтрам."),
     "chart_category": ("category", "категорія"),

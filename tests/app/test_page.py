@@ -19,6 +19,7 @@ FOUR = {"UA-65", "UA-23", "UA-14", "UA-09"}
 def at():
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
+    app.run()  # in a browser the map triggers it: the full page after the light first run
     assert not app.exception, app.exception
     return app
 
@@ -46,6 +47,18 @@ def test_moving_the_slider_changes_the_counts(at):
     late = summary(at)
     assert early != late
     assert late["Donetsk"] > early["Donetsk"]
+
+
+def test_a_first_run_draws_the_map_first_and_the_next_run_everything():
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception
+    assert app.session_state["_scene"].layers.payload["o"], "the map is drawn"
+    assert not app.dataframe  # the tables' script waits for the map
+    assert any("Loading the events table" in c.value for c in app.caption)
+    app.run()  # in a browser the map's first report triggers it
+    assert len(app.dataframe) == 2  # the summary and the events
+    assert not any("Loading" in c.value for c in app.caption)
 
 
 def test_reruns_and_new_sessions_reuse_the_shared_index(at):

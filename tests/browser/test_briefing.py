@@ -86,6 +86,8 @@ def test_playback_advances_the_date_without_reloading_the_map(browser, server):
         page.goto(server + "/?date=2022-09-20&window=7&present=1&speed=0.5")
         frame = map_frame(page)
         expect(page.locator(BANNER)).to_contain_text("20 September 2022")
+        # the map has drawn its date: the iframe has its document (not the initial blank one)
+        frame.locator(".leaflet-container[data-oem-date='2022-09-20']").wait_for(state="attached")
         iframe = page.locator(MAP_FRAME).element_handle().content_frame()
         iframe.evaluate("window.__probe = 'same-iframe'")
         page.get_by_role("button", name="▶ Play").click()
