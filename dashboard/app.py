@@ -814,9 +814,8 @@ def main_area(
 ) -> None:
     """Everything that moves with the date; a fragment, so playback reruns only this.
 
-    ``light`` (a visitor's first run): the tables and the share panel wait for the next run,
-    which the map triggers as soon as it is up (it reports its view), so their scripts do not
-    compete with the map's for the browser."""
+    ``light`` (a visitor's first run): the tables and the share panel wait for the next full
+    run (``finish_first_visit``), so their scripts do not compete with the map's."""
     T = tr(lang)
     ss = st.session_state
     playing = bool(ss.get("_playing"))
@@ -846,8 +845,6 @@ def main_area(
     def steps() -> None:
         if bool(ss.get("_playing")) != playing or float(ss.get("pb_speed", 1.0)) != interval:
             st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
-        if light and ss.get(SHOWN_ONCE):
-            st.rerun()  # the map is up: now the whole page, table and chart included
         settle_date(events, data_key)
         playback_tick(events, interval)
         # In presentation the controls stay on the page, hidden, so their values persist.
@@ -924,6 +921,19 @@ def present_view(the_scene: scene.Scene, regions: Regions, events, T) -> None:
     draw_map(the_scene, regions, 760, present=True)
     with st.container(key="present_bar"):
         play_buttons(events, T, present=True)
+
+
+FIRST_VISIT_DELAY_S = 2.0  # after the first run reaches the browser: the rest of the page
+
+
+@st.fragment(run_every=FIRST_VISIT_DELAY_S)
+def finish_first_visit() -> None:
+    """A visitor's first run draws the map without the tables and the chart, whose scripts
+    (2 MB) would compete with the map's for the browser; shortly after, this timer runs the
+    whole page once. It exists only in that first run, so it never fires again."""
+    if st.session_state.get("_first_visit_armed"):
+        st.rerun()  # the whole page: tables, share panel and chart
+    st.session_state["_first_visit_armed"] = True
 
 
 def page() -> None:
@@ -1008,6 +1018,8 @@ def page() -> None:
     with notice_slot:
         notices(T)
     st.session_state[SHOWN_ONCE] = True
+    if light:
+        finish_first_visit()
 
 
 try:

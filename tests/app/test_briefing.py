@@ -17,7 +17,7 @@ def open_link(query: str) -> AppTest:
     for key, value in (p.split("=", 1) for p in query.split("&") if p):
         app.query_params[key] = value
     app.run()
-    app.run()  # in a browser the map triggers it: the full page after the light first run
+    app.run()  # in a browser the first-visit timer does it: the full page after the light run
     assert not app.exception, app.exception
     return app
 

@@ -19,7 +19,7 @@ FOUR = {"UA-65", "UA-23", "UA-14", "UA-09"}
 def at():
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
-    app.run()  # in a browser the map triggers it: the full page after the light first run
+    app.run()  # in a browser the first-visit timer does it: the full page after the light run
     assert not app.exception, app.exception
     return app
 
@@ -56,7 +56,7 @@ def test_a_first_run_draws_the_map_first_and_the_next_run_everything():
     assert app.session_state["_scene"].layers.payload["o"], "the map is drawn"
     assert not app.dataframe  # the tables' script waits for the map
     assert any("Loading the events table" in c.value for c in app.caption)
-    app.run()  # in a browser the map's first report triggers it
+    app.run()  # in a browser, finish_first_visit's timer
     assert len(app.dataframe) == 2  # the summary and the events
     assert not any("Loading" in c.value for c in app.caption)
 

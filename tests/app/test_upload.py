@@ -18,7 +18,7 @@ from tests.app.test_page import APP, shown
 def page():
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
-    app.run()  # in a browser the map triggers it: the full page after the light first run
+    app.run()  # in a browser the first-visit timer does it: the full page after the light run
     assert not app.exception, app.exception
     return app
 

@@ -24,6 +24,10 @@ def test_page_loads_offline_with_five_oblasts(offline_page, server):
     assert frame.locator(MARKERS).count() >= 10
     # Leaflet came from the app itself, and nothing outside this machine was requested.
     assert frame.locator("script[src*='/app/static/leaflet/leaflet.js']").count() == 1
+    # the tables and the weekly chart follow the map on their own (the first-visit timer)
+    offline_page.locator("[data-testid='stVegaLiteChart']").wait_for(timeout=30_000)
+    assert offline_page.locator("[data-testid='stDataFrame']").count() == 2
+    assert offline_page.get_by_text("Loading the events table").count() == 0
     assert offline_page.external == []
     screenshot(offline_page, "page-offline")
 
