@@ -25,6 +25,7 @@ from bench.run import (
     data_file,
     first_visit,
     next_day,
+    settled,
     step,
 )
 
@@ -56,6 +57,7 @@ async def measure(server: Server, steps: int) -> dict:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         query = f"date={START_DAY}&window=7"
         _, _, context, page, counter = await first_visit(browser, server.url, query)
+        await settled(page)
         cdp = await context.new_cdp_session(page)
         await cdp.send("Performance.enable")
         day = START_DAY

@@ -29,6 +29,7 @@ def test_benchmark_writes_every_field_for_both_approaches(tmp_path):
                 continue  # nothing is prepared ahead in the naive app: no cold variant
             assert row[field] is not None, (row["approach"], field)
         assert row["browser_step_ms_p95"] >= row["browser_step_ms_median"] > 0
+        assert row["first_map_s_max"] >= row["first_map_s"] > 0
         assert row["first_page_bytes"] > row["step_payload_bytes"] > 0
     dashboard = rows[0]
     assert dashboard["step_payload_bytes"] < 300_000
