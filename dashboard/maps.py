@@ -628,7 +628,7 @@ def markers_from_index(
     return MarkersLayer(payload, step, lang)
 
 
-POPUP_CACHE_SIZE = 20_000  # events' popup pieces kept per index and language (~30 MB)
+POPUP_CACHE_SIZE = 20_000  # events' popup pieces kept per index and language (~26 MB)
 
 
 def listed_events(index: EventIndex, sel: Selection, show_outside: bool):
