@@ -131,3 +131,15 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+LOADING = "text=/Loading the events table|Завантаження таблиці подій/"
+
+
+def wait_complete(page, timeout_ms: int = 60_000) -> None:
+    """A first visit draws the map first; the tables, share panel and chart follow on a
+    timer (app.finish_first_visit). Wait for them before interacting with the page."""
+    page.locator(LOADING).first.wait_for(state="detached", timeout=timeout_ms)
+    page.locator("[data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=timeout_ms
+    )

@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import MAP_FRAME, screenshot
+from tests.browser.conftest import MAP_FRAME, screenshot, wait_complete
 from tests.browser.test_map_page import OBLAST_PATHS
 
 DONE_WHEN = "/?date=2022-09-25&window=7&present=1&lang=uk&lat=47.5&lon=36.5&zoom=6"
@@ -37,6 +37,7 @@ def sized_page(browser, width: int, height: int):
 def map_frame(page):
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(OBLAST_PATHS).first.wait_for(timeout=60_000)
+    wait_complete(page)
     return frame
 
 

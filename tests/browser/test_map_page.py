@@ -1,6 +1,6 @@
 """The map page in Chromium, with no internet."""
 
-from tests.browser.conftest import MAP_FRAME, screenshot
+from tests.browser.conftest import MAP_FRAME, screenshot, wait_complete
 
 OBLAST_PATHS = "path.leaflet-interactive[fill-opacity='1']"
 MARKERS = "path.leaflet-interactive[fill-opacity='0.95']"
@@ -10,6 +10,7 @@ def open_map(page, url):
     page.goto(url)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(OBLAST_PATHS).first.wait_for(timeout=60_000)
+    wait_complete(page)
     return frame
 
 
