@@ -282,35 +282,36 @@ def oblast_tooltip(
     return "<br>".join(lines)
 
 
-class Strings:
-    """A payload's string table: each distinct (already escaped) string is sent once."""
+class Interned:
+    """A payload table: each distinct item is sent once, and a call returns its position."""
 
     def __init__(self) -> None:
-        self.items: list[str] = []
-        self._ids: dict[str, int] = {}
+        self.items: list = []
+        self._ids: dict = {}
 
-    def __call__(self, text: str) -> int:
-        got = self._ids.get(text)
-        if got is None:
-            got = self._ids[text] = len(self.items)
-            self.items.append(text)
-        return got
+    @staticmethod
+    def key(item):
+        return item
 
-
-class Styles:
-    """A payload's distinct Leaflet path styles."""
-
-    def __init__(self) -> None:
-        self.items: list[dict] = []
-        self._ids: dict[str, int] = {}
-
-    def __call__(self, style: dict) -> int:
-        key = json.dumps(style, sort_keys=True)
+    def __call__(self, item) -> int:
+        key = self.key(item)
         got = self._ids.get(key)
         if got is None:
             got = self._ids[key] = len(self.items)
-            self.items.append(style)
+            self.items.append(item)
         return got
+
+
+class Strings(Interned):
+    """A payload's string table (strings already escaped)."""
+
+
+class Styles(Interned):
+    """A payload's distinct Leaflet path styles."""
+
+    @staticmethod
+    def key(item: dict) -> str:
+        return json.dumps(item, sort_keys=True)
 
 
 class OblastLayer:
