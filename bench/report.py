@@ -29,7 +29,8 @@ def main(argv: list[str]) -> int:
         print()
         for c in info["concurrency"]:
             print(
-                f"- {c['sessions']} sessions at once, {c['data']}: step p95 {c['step_ms_p95']} ms, "
+                f"- {c['sessions']} sessions at once, {c['data']}, "
+                f"{c.get('slider', 'the page slider')}: step p95 {c['step_ms_p95']} ms, "
                 f"median {c['step_ms_median']} ms, {c['steps']} steps, errors: {len(c['errors'])}"
             )
         print(f"- machine: {info['machine']}")

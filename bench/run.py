@@ -10,19 +10,26 @@ started on it and Debian's chromium (Playwright, every non-local request blocked
 * ``first_map_s``: a new visitor opens the page until the map shows the date (the median of
   FIRST_VISITS visitors; ``first_map_s_max`` the slowest);
 * ``browser_step_ms_*``: a Right-arrow press on the date slider until the map shows the next
-  date (the map's ``data-oem-date``), over ``--steps`` steps;
-* ``step_payload_bytes``: WebSocket bytes the browser receives for one step (median);
+  date (the map's ``data-oem-date``), over ``--steps`` steps. For the dashboard that is the
+  map's own time bar (the slider inside the map: it draws dates the server wrote ahead, with
+  no page rerun; dashboard/steps.py); ``browser_step_page_ms_*`` is the page's Streamlit date
+  slider (a rerun of the date fragment), the naive app's only slider;
+* ``step_payload_bytes``: bytes the browser receives for one step, WebSocket and HTTP (the
+  time bar's date file) together (median); ``step_payload_page_bytes`` for the page slider;
+* ``prepare_ms_median``: the server's time to write one date ahead, in its background thread;
 * ``first_page_bytes``: everything the new visitor's browser received until the map showed;
-* ``step_server_ms_median``: the server's own time per step (OEM_TIMING_LOG), with the
+* ``step_server_ms_median``: the server's own time per page-slider step (OEM_TIMING_LOG; a
+  time-bar step costs it only a static file), with the
   browser kept off the server's core (server on core 0, Chromium on core 1), as when the
   visitor's browser runs on their own machine; ``step_server_cold_ms_median`` the same with
-  OEM_PREPARE_AHEAD=0 (no date's popups prepared in advance); ``step_server_shared_ms_median``
+  OEM_PREPARE_AHEAD=0 (no date prepared in advance); ``step_server_shared_ms_median``
   as timed in the browser pass, Chromium sharing both cores with the server;
 * ``peak_rss_mb``: the server process's peak resident memory (VmHWM) after the steps;
 * ``load_s``: read, validate and join the file, timed in a separate process.
 
-Concurrency: ``--sessions`` browser sessions step the slider at once, on the bundled data and at
-100k (the dashboard), reporting p95 and errors. The naive approach's browser figures at 1M are
+Concurrency: ``--sessions`` browser sessions step the slider (the dashboard's time bar; on the
+bundled data the page slider too) at once, on the bundled data and at 100k (the dashboard),
+reporting p95 and errors. The naive approach's browser figures at 1M are
 null: one step rebuilds ~13,000 markers (seconds of server time per step, megabytes of HTML).
 """
 
@@ -63,6 +70,10 @@ FIELDS = (
     "browser_step_ms_p95",
     "first_map_s",
     "first_map_s_max",
+    "browser_step_page_ms_median",
+    "browser_step_page_ms_p95",
+    "step_payload_page_bytes",
+    "prepare_ms_median",
 )
 
 
@@ -147,10 +158,11 @@ class Server:
         loads its file once; load_s reports that cost separately."""
         urllib.request.urlopen(self.url, timeout=10).read()  # noqa: S310
 
-    def step_times(self) -> list[float]:
+    def step_times(self, what: str = "step") -> list[float]:
         if not self.log.exists():
             return []
-        return [float(line.split("\t")[1]) for line in self.log.read_text().splitlines()]
+        rows = [line.split("\t") for line in self.log.read_text().splitlines()]
+        return [float(r[1]) for r in rows if r[0] == what]
 
     def clear_times(self) -> None:
         self.log.unlink(missing_ok=True)
@@ -244,22 +256,35 @@ async def settled(page, timeout_s: float = 60) -> None:
     )
 
 
-async def step(page, counter: dict, day: str, timeout_s: float = 120) -> tuple[float, int]:
-    """Press Right on the date slider; ms until the map shows ``day``, bytes received."""
-    await page.get_by_role("slider").first.focus()  # the date slider comes first
-    before = counter["ws"]
+TIME_BAR = ".oem-timebar input[type=range]"  # the dashboard map's own date slider
+
+
+async def step(
+    page, counter: dict, day: str, timeout_s: float = 120, via: str = "page"
+) -> tuple[float, int]:
+    """Press Right on a date slider (``via``: "page", the Streamlit slider, or "map", the
+    map's time bar); ms until the map shows ``day``, and the bytes received for it."""
+    if via == "map":
+        await page.frame_locator(f"{MAP_FRAME} >> nth=-1").locator(TIME_BAR).focus()
+    else:
+        await page.get_by_role("slider").first.focus()  # the page's date slider comes first
+    before = counter["ws"] + counter["http"]
     t0 = time.perf_counter()
     await page.keyboard.press("ArrowRight")
     await map_date(page, day, timeout_s)
     elapsed = (time.perf_counter() - t0) * 1000
-    # the rest of the rerun (table, summary) belongs to the step's payload too
+    # the rest of a rerun (table, summary) belongs to the step's payload too
     await page.locator("[data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=timeout_s * 1000
     )
-    return elapsed, counter["ws"] - before
+    await asyncio.sleep(0.05)  # an HTTP response's size is counted a moment after it lands
+    return elapsed, counter["ws"] + counter["http"] - before
 
 
-async def browser_figures(server: Server, query: str, steps: int) -> dict:
+REPORT_WAIT_S = 2.0  # after time-bar steps: the client's report (0.6 s) and the page's rerun
+
+
+async def browser_figures(server: Server, query: str, steps: int, time_bar: bool) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -277,17 +302,30 @@ async def browser_figures(server: Server, query: str, steps: int) -> dict:
             if k < FIRST_VISITS - 1:
                 await context.close()
         await settled(page)
-        server.clear_times()
-        times, sizes, day = [], [], START_DAY
-        for _ in range(steps):
-            day = next_day(day)
-            ms, size = await step(page, counter, day)
-            times.append(ms)
-            sizes.append(size)
+        day = START_DAY
+        out = {}
+        for via in ("map", "page") if time_bar else ("page",):
+            server.clear_times()
+            times, sizes = [], []
+            for _ in range(steps):
+                day = next_day(day)
+                ms, size = await step(page, counter, day, via=via)
+                times.append(ms)
+                sizes.append(size)
+            out[via] = (times, sizes, server.step_times())
+            if via == "map":  # the page follows the map once the steps pause
+                await asyncio.sleep(REPORT_WAIT_S)
+                await settled(page)
+        prepared = server.step_times("prepare")
         await context.close()
         await browser.close()
-    server_ms = server.step_times()
+    times, sizes, _ = out["map" if time_bar else "page"]
+    page_times, page_sizes, server_ms = out["page"]
     return {
+        "browser_step_page_ms_median": round(statistics.median(page_times), 1),
+        "browser_step_page_ms_p95": round(p95(page_times), 1),
+        "step_payload_page_bytes": int(statistics.median(page_sizes)),
+        "prepare_ms_median": round(statistics.median(prepared), 1) if prepared else None,
         "first_map_s": round(statistics.median(firsts), 3),
         "first_map_s_max": round(max(firsts), 3),
         "first_page_bytes": int(statistics.median(first_bytes)),
@@ -344,8 +382,11 @@ def server_figures(app: str, path: Path, query: str, steps: int, folder: Path) -
     return out
 
 
-async def concurrent(server: Server, query: str, sessions: int, steps: int) -> dict:
-    """``sessions`` visitors open the page, then all step the slider at the same time."""
+async def concurrent(
+    server: Server, query: str, sessions: int, steps: int, via: str = "map"
+) -> dict:
+    """``sessions`` visitors open the page, then all step the slider (``via``, see ``step``)
+    at the same time."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -365,7 +406,7 @@ async def concurrent(server: Server, query: str, sessions: int, steps: int) -> d
             for _ in range(steps):
                 day = next_day(day)
                 try:
-                    ms, _ = await step(page, counter, day, timeout_s=30)
+                    ms, _ = await step(page, counter, day, timeout_s=30, via=via)
                     out.append(ms)
                 except Exception as exc:  # noqa: BLE001 - counted and reported
                     errors.append(f"step: {type(exc).__name__}"[:200])
@@ -389,6 +430,7 @@ async def concurrent(server: Server, query: str, sessions: int, steps: int) -> d
         "step_ms_median": round(statistics.median(times), 1) if times else None,
         "step_ms_p95": round(p95(times), 1) if times else None,
         "server_ms_median": round(statistics.median(server_ms), 1) if server_ms else None,
+        "slider": "the map's time bar" if via == "map" else "the page's date slider",
         "errors": errors,
     }
 
@@ -450,7 +492,9 @@ def run(sizes: list[int], steps: int, sessions: int, folder: Path, naive: bool) 
                 continue
             server = Server(APPS[approach], path, folder)
             try:
-                row.update(asyncio.run(browser_figures(server, query, steps)))
+                row.update(
+                    asyncio.run(browser_figures(server, query, steps, approach == "dashboard"))
+                )
                 row["peak_rss_mb"] = round(server.peak_rss_mb(), 1)
                 # the figure above was timed with Chromium on the same two cores
                 row["step_server_shared_ms_median"] = row.pop("step_server_ms_median")
@@ -467,6 +511,8 @@ def run(sizes: list[int], steps: int, sessions: int, folder: Path, naive: bool) 
         try:
             got = asyncio.run(concurrent(server, query, sessions, steps))
             concurrency.insert(0, {"data": "bundled data/events.csv", **got})
+            got = asyncio.run(concurrent(server, query, sessions, steps, via="page"))
+            concurrency.insert(1, {"data": "bundled data/events.csv", **got})
         finally:
             server.stop()
     return {"rows": rows, "concurrency": concurrency}
@@ -530,7 +576,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     for c in got["concurrency"]:
         print(
-            f"{c['sessions']} sessions at once on {c['data']}: step p95 {c['step_ms_p95']} ms, "
+            f"{c['sessions']} sessions at once on {c['data']} ({c['slider']}): "
+            f"step p95 {c['step_ms_p95']} ms, "
             f"median {c['step_ms_median']} ms over {c['steps']} steps, "
             f"{len(c['errors'])} errors {c['errors'][:3]}"
         )

@@ -9,11 +9,13 @@ every run, so the address bar always reopens the view on screen.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
 import sys
 import time
+from datetime import date as Date
 from datetime import timedelta
 from html import escape
 from pathlib import Path
@@ -27,6 +29,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import assets, datasets, legend, maps, permalink, scene, slides  # noqa: E402
+from dashboard import steps as ahead  # noqa: E402
 from dashboard.config import EVENTS_CSV, FIVE_OBLASTS  # noqa: E402
 from dashboard.events import (  # noqa: E402
     FORMAT_CHOICES,
@@ -153,10 +156,17 @@ def cached_events(path: str, mtime: float) -> LoadResult | str:
 def log_timing(what: str, started: float) -> None:
     """With OEM_TIMING_LOG set, append how long the server spent on this run (ms) to that
     file: ``make bench`` reads the real server's step times from it."""
+    log_ms(what, (time.perf_counter() - started) * 1000)
+
+
+def log_ms(what: str, ms: float) -> None:
     path = os.environ.get("OEM_TIMING_LOG")
     if path:
         with open(path, "a", encoding="utf-8") as out:
-            out.write(f"{what}\t{(time.perf_counter() - started) * 1000:.2f}\n")
+            out.write(f"{what}\t{ms:.2f}\n")
+
+
+ahead.PREPARER.on_written = functools.partial(log_ms, "prepare")  # dates written ahead
 
 
 def cached_index(events: pd.DataFrame, data_key: tuple, filters: Filters) -> EventIndex:
@@ -513,12 +523,61 @@ def same_view(a, b, pixels: float = 4.0) -> bool:
     return abs(a[0] - b[0]) < degrees and abs(a[1] - b[1]) < degrees
 
 
+def map_key(tiles: str, lang: str, present: bool) -> str:
+    return f"{MAP_KEY}-{tiles}-{lang}-{int(present)}"
+
+
+MAP_REPORT_ID_CHARS = 64
+
+
+def take_map_report(key: str) -> None:
+    """Before the slider: the date the map's own time bar stepped to, once the user paused
+    (the client reports it through the map's value). The slider, table, summary and link
+    then catch up with the map; stepping by hand also pauses playback. The value comes from
+    the browser, so anything but a new report with an ISO date is ignored."""
+    ss = st.session_state
+    value = ss.get(key)
+    report = value.get("oem") if isinstance(value, dict) else None
+    if not isinstance(report, dict):
+        return
+    report_id = str(report.get("id", ""))[:MAP_REPORT_ID_CHARS]
+    if not report_id or report_id == ss.get("_map_report"):
+        return
+    ss["_map_report"] = report_id
+    text = report.get("date")
+    try:
+        day = Date.fromisoformat(text) if isinstance(text, str) and len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return
+    ss["date"] = day  # settle_date keeps it inside the data's range
+    ss["_playing"] = False
+
+
+def time_bar(files: ahead.StepFiles, key: str, events: pd.DataFrame, T) -> dict:
+    """The client's part of the payload: the scene's name and the map's own time bar."""
+    first, last = date_range(events)
+    return {
+        "k": key,
+        "steps": {
+            "url": files.url(key),
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            "label": escape(T("map_date")),
+            "prev": escape(T("map_prev")),
+            "next": escape(T("map_next")),
+            "locale": T("locale"),
+        },
+    }
+
+
 def draw_map(the_scene: scene.Scene, regions: Regions, height: int, present: bool) -> None:
     """The map. It opens where the link (or, after a change of tiles, language or mode, the
     last view) says, and reports where the user moves it; the view is never pushed back into
     the map, which would fight a user still panning."""
     ss = st.session_state
-    key = f"{MAP_KEY}-{the_scene.tiles}-{the_scene.lang}-{int(present)}"
+    key = map_key(the_scene.tiles, the_scene.lang, present)
     if ss.get("_map_home", (None,))[0] != key:
         ss["_map_home"] = (key, ss.get("_map_view"))
     lat, lon, zoom = ss["_map_home"][1] or (None, None, None)
@@ -825,26 +884,20 @@ def main_area(
     def body() -> None:
         started = time.perf_counter()
         try:
-            steps()
+            with ahead.PREPARER.step():  # no date is prepared ahead meanwhile
+                steps()
         finally:
             log_timing("step", started)
-        # While the browser draws this date, prepare the popups of the next steps (after the
-        # step, so the two do not compete for the interpreter).
-        the_scene = ss.get("_scene")
-        if the_scene is not None and os.environ.get("OEM_PREPARE_AHEAD", "1") != "0":
-            view = the_scene.view
-            ahead = dict.fromkeys((1, int(ss.get("pb_step", 1)), -1))
-            maps.AHEAD.submit(
-                view.index,
-                [view.date + timedelta(days=k) for k in ahead],
-                view.window_days,
-                show_outside,
-                lang,
-            )
+        # While the browser draws this date, write the dates around it for the map's time
+        # bar (after the step, so the two do not compete for the interpreter).
+        job = ss.get("_prepare")
+        if job is not None and os.environ.get("OEM_PREPARE_AHEAD", "1") != "0":
+            ahead.PREPARER.submit(*job)
 
     def steps() -> None:
         if bool(ss.get("_playing")) != playing or float(ss.get("pb_speed", 1.0)) != interval:
             st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
+        take_map_report(map_key(tiles, lang, present))
         settle_date(events, data_key)
         playback_tick(events, interval)
         # In presentation the controls stay on the page, hidden, so their values persist.
@@ -862,19 +915,39 @@ def main_area(
         if ss.get("_breaks", (None,))[0] != breaks_key:
             ss["_breaks"] = (breaks_key, breaks_for_index(index, window, metric))
         ss["_filters"] = filters
-        the_scene = scene.make(
-            events,
-            regions,
-            date,
-            window,
+        # Everything a date's payload depends on, so the map's time bar can step to dates
+        # drawn ahead (dashboard/steps.py) without a rerun.
+        make = {
+            "events": events,
+            "regions": regions,
+            "window": window,
+            "filters": filters,
+            "metric": metric,
+            "show_outside": show_outside,
+            "lang": lang,
+            "breaks": ss["_breaks"][1],
+            "tiles": tiles,
+            "overlay": "legend" if present else "",
+            "index": index,
+        }
+        files = ahead.files()
+        scene_key = files.key(
+            data_key,
             filters,
+            window,
             metric,
             show_outside,
             lang,
-            breaks=ss["_breaks"][1],
-            tiles=tiles,
-            overlay="legend" if present else "",
-            index=index,
+            tiles,
+            tuple(make["breaks"]),
+            make["overlay"],
+        )
+        the_scene = scene.make(date=date, client=time_bar(files, scene_key, events, T), **make)
+        ss["_prepare"] = (
+            files,
+            scene_key,
+            ahead.days_around(date, *date_range(events), int(ss.get("pb_step", 1))),
+            functools.partial(scene.step_payload, key=scene_key, **make),
         )
         view = the_scene.view
         ss["_view"] = view  # read by the app tests

@@ -271,6 +271,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "back": ("◀ Back", "◀ Назад"),
     "forward": ("Forward ▶", "Вперед ▶"),
     "step": ("Step", "Крок"),
+    "map_date": (
+        "Date on the map (arrow keys step a day; the page follows when you pause)",
+        "Дата на мапі (стрілки: крок на день; сторінка оновлюється, коли ви зупиняєтесь)",
+    ),
+    "map_prev": ("Previous day on the map", "Попередній день на мапі"),
+    "map_next": ("Next day on the map", "Наступний день на мапі"),
+    "locale": ("en-GB", "uk-UA"),
     "step_day": ("1 day", "1 день"),
     "step_week": ("1 week", "1 тиждень"),
     "speed": ("Seconds per step", "Секунд на крок"),

@@ -7,11 +7,8 @@ as ``feature_group_to_add``. Every piece of text from a data file is HTML-escape
 
 from __future__ import annotations
 
+import functools
 import json
-import logging
-import threading
-from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
 from html import escape
 
 import folium
@@ -57,7 +54,6 @@ from dashboard.index import (  # noqa: F401 (MAX_PLACES: API)
     MAX_PLACES,
     EventIndex,
     Selection,
-    day_number,
 )
 from dashboard.palette import ACTIVE_OUTLINE, category_colour, count_colour
 from dashboard.regions import Regions
@@ -101,6 +97,16 @@ html,body{height:100%;margin:0}
 .oem-banner{background:#111;color:#fff;padding:8px 14px;border-radius:4px;
   font:700 26px/1.2 system-ui,'DejaVu Sans',sans-serif}
 .oem-banner small{display:block;font-weight:400;font-size:15px}
+.oem-timebar{background:#fff;border:2px solid rgba(0,0,0,.25);border-radius:6px;
+  padding:4px 8px;display:flex;align-items:center;gap:6px;
+  font:600 15px/1.2 system-ui,'DejaVu Sans',sans-serif;color:#111}
+.oem-timebar input{width:220px;accent-color:#0b6e99;margin:0}
+.oem-timebar button{border:1px solid #999;background:#f6f6f6;border-radius:4px;cursor:pointer;
+  font-size:13px;padding:2px 7px;color:#111}
+.oem-timebar button:hover{background:#e6eef3}
+.oem-timebar input:focus-visible,.oem-timebar button:focus-visible{outline:3px solid #0b6e99;
+  outline-offset:2px}
+.oem-timebar output{min-width:10.5em;text-align:center}
 </style>"""
 
 
@@ -645,7 +651,7 @@ def listed_events(index: EventIndex, sel: Selection, show_outside: bool):
 def popup_parts(index: EventIndex, positions: np.ndarray, lang: str) -> dict:
     """Per index position: (``event_parts`` with the 'under way' piece empty, place name).
     Kept per index and language, so sessions on the same dates, the steps back and forth of
-    one session and the dates prepared ahead (``prepare_dates``) format each event once."""
+    one session and the dates prepared ahead (``dashboard.steps``) format each event once."""
     cache = index.memo(("popup parts", lang), dict)
     out = {p: cache.get(p) for p in positions.tolist()}
     missing = [p for p, got in out.items() if got is None]
@@ -655,59 +661,6 @@ def popup_parts(index: EventIndex, positions: np.ndarray, lang: str) -> dict:
         for p, record in zip(missing, index.records(np.array(missing), POPUP_COLUMNS), strict=True):
             out[p] = cache[p] = (event_parts(record, False, lang), str(record.get(SETTLEMENT, "")))
     return out
-
-
-def prepare_dates(
-    index: EventIndex, days: list, window: int | None, show_outside: bool, lang: str
-) -> None:
-    """Format ahead the popups of these dates (the next steps of the slider or playback):
-    the page calls it in the background while the browser draws the current date."""
-    for day in days:
-        _, _, _, _, _, newest = listed_events(index, index.select(day, window), show_outside)
-        if newest:
-            popup_parts(index, np.concatenate(newest), lang)
-
-
-class Ahead:
-    """One background thread that runs ``prepare_dates`` for the dates next to the one just
-    drawn. A date already prepared (or queued) is skipped, and requests beyond
-    ``max_waiting`` are dropped: falling behind costs only speed, never a result."""
-
-    def __init__(self, max_waiting: int = 4, remember: int = 512) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oem-ahead")
-        self._done: OrderedDict = OrderedDict()
-        self._waiting = 0
-        self._lock = threading.Lock()
-        self.max_waiting = max_waiting
-        self.remember = remember
-
-    def submit(
-        self, index: EventIndex, days: list, window: int | None, show_outside: bool, lang: str
-    ) -> Future | None:
-        with self._lock:
-            keys = {day: (id(index), day_number(day), window, show_outside, lang) for day in days}
-            todo = [day for day, key in keys.items() if key not in self._done]
-            if not todo or self._waiting >= self.max_waiting:
-                return None
-            self._waiting += 1
-            for day in todo:
-                self._done[keys[day]] = True
-            while len(self._done) > self.remember:
-                self._done.popitem(last=False)
-
-        def run() -> None:
-            try:
-                prepare_dates(index, todo, window, show_outside, lang)
-            except Exception:  # only a head start was lost; the step itself still works
-                logging.getLogger("oblast_events_map").exception("preparing dates failed")
-            finally:
-                with self._lock:
-                    self._waiting -= 1
-
-        return self._pool.submit(run)
-
-
-AHEAD = Ahead()
 
 
 def _group_sum(ids: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -801,8 +754,11 @@ var {{ this.get_name() }} = new OEM.DateLayer({{ this.payload_json }});
     def __init__(self, payload: dict) -> None:
         super().__init__()
         self._name = "oem_date"
-        self.payload = payload
-        self.payload_json = script_json(payload)  # encoded once: the macro is rendered twice
+        self.payload = payload  # the scene may add to it until the layer is rendered
+
+    @functools.cached_property
+    def payload_json(self) -> str:
+        return script_json(self.payload)  # encoded once: the macro is rendered twice
 
 
 def script_json(value) -> str:

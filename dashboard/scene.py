@@ -6,6 +6,7 @@ their view here, so what a briefer exports is what the page shows.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from html import escape
 
@@ -77,11 +78,13 @@ def make(
     zoom: float | None = None,
     overlay: str = "",
     index: EventIndex | None = None,
+    client: dict | None = None,
 ) -> Scene:
     """Filter, count and draw the layers for one date.
 
     ``overlay``: "" (page), "legend" (presentation: the legend over the map) or "full" (the
-    standalone file: legend and the title/date banner over the map).
+    standalone file: legend and the title/date banner over the map). ``client``: more keys
+    for the map client's payload (the page's scene name and time bar, ``dashboard.steps``).
     """
     filters = filters or Filters()
     if index is None:
@@ -109,8 +112,12 @@ def make(
     shown_categories = index.categories_present(view.selection)
     key = legend.build(view.breaks, window, metric, shown_categories, layers.grid_step, lang)
     window_text = legend.window_text(view.date, window, lang)
+    layers.payload["label"] = escape(date_text)  # the time bar's date
     if overlay in ("legend", "full"):
-        maps.MapControl(legend.to_html(key, scale=1.15), "bottomleft").add_to(layers)
+        legend_html = legend.to_html(key, scale=1.15)
+        layers.payload["legend"] = legend_html  # a date the client steps to brings its legend
+        maps.MapControl(legend_html, "bottomleft").add_to(layers)
+    layers.payload.update(client or {})
     if overlay == "full":
         banner = (
             f"{escape(T('present_title'))}<br>{escape(date_text)}"
@@ -135,6 +142,13 @@ def make(
         zoom=zoom,
         tiles=tiles,
     )
+
+
+def step_payload(day, key: str, **make_args) -> str:
+    """One date's payload for the map client as the page would send it (``make`` with the
+    same arguments), as the JSON file the time bar fetches (``dashboard.steps``)."""
+    drawn = make(date=day, client={"k": key}, **make_args)
+    return json.dumps(drawn.layers.payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def slide(scene: Scene, regions: Regions, size: tuple[int, int]) -> slides.Slide:

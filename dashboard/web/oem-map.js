@@ -72,24 +72,163 @@
     return html + "</div>";
   };
 
-  OEM.DateLayer = L.Layer.extend({
-    initialize: function (payload) { this.payload = payload; },
-    onAdd: function (map) {
-      var p = this.payload, group = L.featureGroup();
-      state.current = this;
-      if (state.ready) { styleOblasts(p); }
+  // --- dates ------------------------------------------------------------------------------
+  // The markers belong to the client, not to a layer: a date the server sends again (after
+  // the time bar stepped to it) is not drawn twice.
+
+  function show(p) {
+    var map = state.map, container = map.getContainer();
+    state.current = { payload: p };
+    if (state.ready) { styleOblasts(p); }
+    var drawn = state.drawn;
+    if (!(drawn && p.k && drawn.k === p.k && drawn.date === p.date)) {
+      var group = L.featureGroup();
       (p.m || []).forEach(function (m) {
         var marker = L.circleMarker([m[0], m[1]], L.extend({ pane: "oemMarkers" }, p.styles[m[2]]));
         marker.bindTooltip(p.s[m[3]], { sticky: true });
         marker.bindPopup(function () { return OEM.popupHtml(p, m); }, { maxWidth: 380 });
         group.addLayer(marker);
       });
-      this._markers = group.addTo(map);
-      map.getContainer().setAttribute("data-oem-date", p.date);
-    },
-    onRemove: function (map) {
-      if (this._markers) { map.removeLayer(this._markers); }
-      if (state.current === this) { state.current = null; }
+      if (drawn) { map.removeLayer(drawn.group); }
+      state.drawn = { k: p.k, date: p.date, group: group.addTo(map) };
     }
+    if (p.legend) {
+      var legend = container.querySelector(".oem-legend");
+      if (legend && legend.innerHTML !== p.legend) { legend.innerHTML = p.legend; }
+    }
+    if (bar) { bar.shown(p); }
+    container.setAttribute("data-oem-date", p.date);
+  }
+  OEM.show = show;
+
+  OEM.DateLayer = L.Layer.extend({
+    initialize: function (payload) { this.payload = payload; },
+    onAdd: function (map) {
+      var p = this.payload, local = bar && bar.local;
+      if (p.steps) { timeBar(map, p); }
+      // The page is catching up with a date the user stepped to here: an older date it sends
+      // meanwhile (a report already overtaken) must not pull the map back.
+      if (local && Date.now() < local.until && p.k && p.k === local.k && p.date !== local.date) {
+        return;
+      }
+      if (bar) { bar.local = null; }
+      show(p);
+    },
+    onRemove: function () {} // the next date replaces the markers (show); nothing to undo
   });
+
+  // --- the map's own time bar ---------------------------------------------------------------
+  // Steps dates in the browser from files the server writes ahead (dashboard/steps.py), so a
+  // key press costs no page rerun; once the user pauses, it reports the date and the page
+  // (slider, tables, link) follows. A date not written yet is asked of the server at once.
+
+  var DAY = 86400000, REPORT_AFTER_MS = 600, KEEP = 24;
+  var bar = null, cache = {}, cached = [], reportTimer = null, seq = 0;
+  var clientId = Math.random().toString(36).slice(2, 10);
+
+  function dayNumber(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
+  function isoOf(n) { return new Date(n * DAY).toISOString().slice(0, 10); }
+
+  function report(day) {
+    if (window.parent === window) { return; } // a standalone file: nobody to tell
+    if (bar.local) { bar.local.until = Date.now() + 3000; }
+    var c = state.map.getCenter();
+    window.parent.postMessage({
+      isStreamlitMessage: true, type: "streamlit:setComponentValue", dataType: "json",
+      value: { center: { lat: c.lat, lng: c.lng }, zoom: state.map.getZoom(),
+               oem: { date: day, id: clientId + ":" + (++seq) } }
+    }, "*");
+  }
+
+  function remember(url, p) {
+    if (!(url in cache)) { cached.push(url); }
+    cache[url] = p;
+    while (cached.length > KEEP) { delete cache[cached.shift()]; }
+  }
+
+  function go(day) {
+    var steps = bar.steps, url = steps.url + day + ".json";
+    bar.wanted = day;
+    bar.local = { k: bar.k, date: day, until: Date.now() + REPORT_AFTER_MS + 3000 };
+    bar.set(day, null);
+    clearTimeout(reportTimer);
+    reportTimer = setTimeout(function () { report(day); }, REPORT_AFTER_MS);
+    if (cache[url]) { show(cache[url]); return; }
+    fetch(url, { cache: "no-store" }).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    }).then(function (p) {
+      remember(url, p);
+      if (bar.wanted === day) { show(p); }
+    }).catch(function () {
+      if (bar.wanted === day) { clearTimeout(reportTimer); report(day); } // the server draws it
+    });
+  }
+  OEM.go = go;
+
+  function timeBar(map, p) {
+    var steps = p.steps;
+    if (bar && bar.map === map) { bar.k = p.k; bar.update(steps); return; }
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "oem-timebar");
+      div.innerHTML = "<button type='button' class='oem-tb-prev'>◀</button>" +
+        "<input type='range' step='1'>" +
+        "<button type='button' class='oem-tb-next'>▶</button>" +
+        "<output aria-live='polite'></output>";
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+    var div = control.getContainer(), input = div.querySelector("input");
+    var out = div.querySelector("output");
+    bar = state.bar = { map: map, steps: null, wanted: null, local: null, k: p.k };
+    bar.update = function (s) {
+      bar.steps = s;
+      bar.first = dayNumber(s.first);
+      input.min = 0;
+      input.max = dayNumber(s.last) - bar.first;
+      input.setAttribute("aria-label", s.label);
+      div.querySelector(".oem-tb-prev").setAttribute("aria-label", s.prev);
+      div.querySelector(".oem-tb-next").setAttribute("aria-label", s.next);
+      div.querySelector(".oem-tb-prev").title = s.prev;
+      div.querySelector(".oem-tb-next").title = s.next;
+      input.title = s.label;
+      bar.locale = s.locale;
+    };
+    bar.set = function (day, label) {
+      input.value = dayNumber(day) - bar.first;
+      if (!label) {
+        label = new Date(day + "T00:00:00Z").toLocaleDateString(bar.locale, {
+          day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+        out.textContent = label;
+      } else {
+        out.innerHTML = label; // escaped by the server
+      }
+      input.setAttribute("aria-valuetext", out.textContent);
+    };
+    bar.shown = function (q) {
+      if (!q.date) { return; }
+      if (q.steps || bar.wanted === null || bar.wanted === q.date) {
+        bar.wanted = q.date;
+        bar.set(q.date, q.label);
+      }
+    };
+    function stepBy(k) {
+      var n = Math.max(0, Math.min(Number(input.max), Number(input.value) + k));
+      go(isoOf(bar.first + n));
+    }
+    input.addEventListener("input", function () { go(isoOf(bar.first + Number(input.value))); });
+    input.addEventListener("keydown", function (e) {
+      e.stopPropagation(); // the arrows step the date, not pan the map
+      if (e.key === "PageUp" || e.key === "PageDown") {
+        e.preventDefault();
+        stepBy(e.key === "PageUp" ? 7 : -7);
+      }
+    });
+    div.querySelector(".oem-tb-prev").addEventListener("click", function () { stepBy(-1); });
+    div.querySelector(".oem-tb-next").addEventListener("click", function () { stepBy(1); });
+    bar.update(steps);
+  }
 })();

@@ -25,18 +25,25 @@ def test_benchmark_writes_every_field_for_both_approaches(tmp_path):
     assert [(r["n"], r["approach"]) for r in rows] == [(1000, "dashboard"), (1000, "naive")]
     for row in rows:
         for field in run.FIELDS:
-            if field == "step_server_cold_ms_median" and row["approach"] == "naive":
-                continue  # nothing is prepared ahead in the naive app: no cold variant
+            if field in ("step_server_cold_ms_median", "prepare_ms_median") and (
+                row["approach"] == "naive"
+            ):
+                continue  # nothing is prepared ahead in the naive app
             assert row[field] is not None, (row["approach"], field)
         assert row["browser_step_ms_p95"] >= row["browser_step_ms_median"] > 0
         assert row["first_map_s_max"] >= row["first_map_s"] > 0
         assert row["first_page_bytes"] > row["step_payload_bytes"] > 0
-    dashboard = rows[0]
+    dashboard, naive = rows
     assert dashboard["step_payload_bytes"] < 300_000
+    assert dashboard["step_payload_page_bytes"] > 0 and dashboard["prepare_ms_median"] > 0
+    assert naive["browser_step_page_ms_median"] == naive["browser_step_ms_median"]
     extra = json.loads((tmp_path / "results-concurrency.json").read_text())
-    bundled = extra["concurrency"][0]
-    assert bundled["sessions"] == 2 and bundled["steps"] == 6
-    assert bundled["errors"] == []
+    time_bar, page_slider = extra["concurrency"][:2]
+    for got in (time_bar, page_slider):
+        assert got["sessions"] == 2 and got["steps"] == 6
+        assert got["errors"] == []
+    assert time_bar["slider"] == "the map's time bar"
+    assert page_slider["slider"] == "the page's date slider"
 
 
 def test_benchmark_table_has_a_ratio_line():

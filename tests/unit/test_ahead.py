@@ -1,12 +1,11 @@
-"""The per-step shortcuts give exactly what the plain computations give: popups formatted once
-(and ahead of time), records, the tooltips' events under way, data facts, the settled heap."""
+"""The per-step shortcuts give exactly what the plain computations give: popups formatted once,
+records, the tooltips' events under way, data facts, the settled heap."""
 
 from __future__ import annotations
 
 import gc
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from bench.synth import acled_events
@@ -34,36 +33,12 @@ def layer(index: EventIndex, day: str, window: int | None) -> maps.MarkersLayer:
     return maps.markers_from_index(index, sel, index.active(sel, day), lang="uk")
 
 
-def test_popups_prepared_ahead_are_the_ones_the_step_would_make(acled, monkeypatch):
-    cold = layer(EventIndex.build(acled), "2024-06-10", 7).payload
-    assert len(cold["e"]) > 20
-    index = EventIndex.build(acled)
-    maps.prepare_dates(index, ["2024-06-10"], 7, False, "uk")
-    made = []
-    monkeypatch.setattr(maps, "event_parts", lambda *a, **k: made.append(a) or ("",) * 9)
-    warm = layer(index, "2024-06-10", 7).payload
-    assert made == []  # nothing left to format: every popup was ready
-    assert warm == cold
-    layer(index, "2024-06-11", 7)  # the next date was not prepared: it formats its own
-    assert made
-
-
 def test_the_popup_cache_is_bounded_and_refills(acled, monkeypatch):
     index = EventIndex.build(acled)
     monkeypatch.setattr(maps, "POPUP_CACHE_SIZE", 50)
     first = layer(index, "2024-06-10", 30).payload
     assert len(index.memo(("popup parts", "uk"), dict)) <= max(50, len(first["e"]))
     assert layer(index, "2024-06-10", 30).payload == first
-
-
-def test_ahead_prepares_once_and_drops_what_it_cannot_queue(acled):
-    index = EventIndex.build(acled)
-    ahead = maps.Ahead(max_waiting=1)
-    job = ahead.submit(index, [pd.Timestamp("2024-06-11")], 7, False, "en")
-    assert job is not None
-    job.result(timeout=30)
-    assert index.memo(("popup parts", "en"), dict)  # the date's popups are ready
-    assert ahead.submit(index, [pd.Timestamp("2024-06-11")], 7, False, "en") is None  # done
 
 
 def test_records_hold_the_frames_values(bundled):
