@@ -264,11 +264,13 @@ async def step(
 ) -> tuple[float, int]:
     """Press Right on a date slider (``via``: "page", the Streamlit slider, or "map", the
     map's time bar); ms until the map shows ``day``, and the bytes received for it."""
+    frame = page.frame_locator(f"{MAP_FRAME} >> nth=-1")
     if via == "map":
-        await page.frame_locator(f"{MAP_FRAME} >> nth=-1").locator(TIME_BAR).focus()
+        await frame.locator(TIME_BAR).focus()
     else:
         await page.get_by_role("slider").first.focus()  # the page's date slider comes first
-    before = counter["ws"] + counter["http"]
+    await frame.locator("body").evaluate("() => performance.clearResourceTimings()")
+    before = counter["ws"]
     t0 = time.perf_counter()
     await page.keyboard.press("ArrowRight")
     await map_date(page, day, timeout_s)
@@ -277,8 +279,12 @@ async def step(
     await page.locator("[data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=timeout_s * 1000
     )
-    await asyncio.sleep(0.05)  # an HTTP response's size is counted a moment after it lands
-    return elapsed, counter["ws"] + counter["http"] - before
+    # HTTP the map fetched for the step (the time bar's date file): its JSON as decoded (the
+    # server may compress it on the wire), as the WebSocket figure counts messages decoded
+    fetched = await frame.locator("body").evaluate(
+        "() => performance.getEntriesByType('resource').reduce((a, e) => a + e.decodedBodySize, 0)"
+    )
+    return elapsed, counter["ws"] - before + int(fetched)
 
 
 REPORT_WAIT_S = 2.0  # after time-bar steps: the client's report (0.6 s) and the page's rerun

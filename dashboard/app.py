@@ -942,7 +942,9 @@ def main_area(
             tuple(make["breaks"]),
             make["overlay"],
         )
-        the_scene = scene.make(date=date, client=time_bar(files, scene_key, events, T), **make)
+        client = time_bar(files, scene_key, events, T)
+        client["seen"] = ss.get("_map_report")  # the last report from the map's time bar
+        the_scene = scene.make(date=date, client=client, **make)
         ss["_prepare"] = (
             files,
             scene_key,

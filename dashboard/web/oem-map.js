@@ -104,15 +104,14 @@
   OEM.DateLayer = L.Layer.extend({
     initialize: function (payload) { this.payload = payload; },
     onAdd: function (map) {
-      var p = this.payload, local = bar && bar.local;
+      var p = this.payload;
+      // While the page has not caught up with a date the user stepped to here (a report still
+      // to send, or sent and not yet seen by the server), a date it sends for the same scene
+      // is an older one and must not pull the map back. A scene change always shows.
+      var behind = bar && p.k && bar.k === p.k && (reportTimer !== null ||
+        (lastSent !== null && p.seen !== lastSent && Date.now() - lastSentAt < 5000));
       if (p.steps) { timeBar(map, p); }
-      // The page is catching up with a date the user stepped to here: an older date it sends
-      // meanwhile (a report already overtaken) must not pull the map back.
-      if (local && Date.now() < local.until && p.k && p.k === local.k && p.date !== local.date) {
-        return;
-      }
-      if (bar) { bar.local = null; }
-      show(p);
+      if (!behind) { show(p); }
     },
     onRemove: function () {} // the next date replaces the markers (show); nothing to undo
   });
@@ -124,6 +123,7 @@
 
   var DAY = 86400000, REPORT_AFTER_MS = 600, KEEP = 24;
   var bar = null, cache = {}, cached = [], reportTimer = null, seq = 0;
+  var lastSent = null, lastSentAt = 0;
   var clientId = Math.random().toString(36).slice(2, 10);
 
   function dayNumber(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
@@ -131,12 +131,13 @@
 
   function report(day) {
     if (window.parent === window) { return; } // a standalone file: nobody to tell
-    if (bar.local) { bar.local.until = Date.now() + 3000; }
     var c = state.map.getCenter();
+    lastSent = clientId + ":" + (++seq);
+    lastSentAt = Date.now();
     window.parent.postMessage({
       isStreamlitMessage: true, type: "streamlit:setComponentValue", dataType: "json",
       value: { center: { lat: c.lat, lng: c.lng }, zoom: state.map.getZoom(),
-               oem: { date: day, id: clientId + ":" + (++seq) } }
+               oem: { date: day, id: lastSent } }
     }, "*");
   }
 
@@ -149,10 +150,9 @@
   function go(day) {
     var steps = bar.steps, url = steps.url + day + ".json";
     bar.wanted = day;
-    bar.local = { k: bar.k, date: day, until: Date.now() + REPORT_AFTER_MS + 3000 };
     bar.set(day, null);
     clearTimeout(reportTimer);
-    reportTimer = setTimeout(function () { report(day); }, REPORT_AFTER_MS);
+    reportTimer = setTimeout(function () { reportTimer = null; report(day); }, REPORT_AFTER_MS);
     if (cache[url]) { show(cache[url]); return; }
     fetch(url, { cache: "no-store" }).then(function (r) {
       if (!r.ok) { throw new Error(r.status); }
@@ -161,7 +161,11 @@
       remember(url, p);
       if (bar.wanted === day) { show(p); }
     }).catch(function () {
-      if (bar.wanted === day) { clearTimeout(reportTimer); report(day); } // the server draws it
+      if (bar.wanted === day) { // the server draws it
+        clearTimeout(reportTimer);
+        reportTimer = null;
+        report(day);
+      }
     });
   }
   OEM.go = go;
@@ -183,7 +187,7 @@
     control.addTo(map);
     var div = control.getContainer(), input = div.querySelector("input");
     var out = div.querySelector("output");
-    bar = state.bar = { map: map, steps: null, wanted: null, local: null, k: p.k };
+    bar = state.bar = { map: map, steps: null, wanted: null, k: p.k };
     bar.update = function (s) {
       bar.steps = s;
       bar.first = dayNumber(s.first);
