@@ -279,10 +279,12 @@ async def step(
     await page.locator("[data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=timeout_s * 1000
     )
-    # HTTP the map fetched for the step (the time bar's date file): its JSON as decoded (the
-    # server may compress it on the wire), as the WebSocket figure counts messages decoded
+    # HTTP the map frame fetched for the step: the time bar's date file as decoded JSON (the
+    # server may compress it on the wire; the WebSocket figure counts messages decoded too),
+    # anything else as transferred (a script a re-mounted map takes from the cache is free)
     fetched = await frame.locator("body").evaluate(
-        "() => performance.getEntriesByType('resource').reduce((a, e) => a + e.decodedBodySize, 0)"
+        "() => performance.getEntriesByType('resource').reduce((a, e) => a +"
+        " (e.name.includes('/app/static/steps/') ? e.decodedBodySize : e.transferSize), 0)"
     )
     return elapsed, counter["ws"] - before + int(fetched)
 
