@@ -82,15 +82,8 @@
     if (state.ready) { styleOblasts(p); }
     var drawn = state.drawn;
     if (!(drawn && p.k && drawn.k === p.k && drawn.date === p.date)) {
-      var group = L.featureGroup();
-      (p.m || []).forEach(function (m) {
-        var marker = L.circleMarker([m[0], m[1]], L.extend({ pane: "oemMarkers" }, p.styles[m[2]]));
-        marker.bindTooltip(p.s[m[3]], { sticky: true });
-        marker.bindPopup(function () { return OEM.popupHtml(p, m); }, { maxWidth: 380 });
-        group.addLayer(marker);
-      });
-      if (drawn) { map.removeLayer(drawn.group); }
-      state.drawn = { k: p.k, date: p.date, group: group.addTo(map) };
+      drawMarkers(map, p);
+      state.drawn = { k: p.k, date: p.date };
     }
     if (p.legend) {
       var legend = container.querySelector(".oem-legend");
@@ -101,6 +94,41 @@
   }
   OEM.show = show;
 
+  function popupOf(marker) { return OEM.popupHtml(marker._oem[0], marker._oem[1]); }
+
+  // Markers are kept by place from one date to the next and only restyled: most places stay
+  // in view between neighbouring dates, and creating and removing hundreds of SVG circles is
+  // what a step would otherwise cost the browser.
+  function drawMarkers(map, p) {
+    if (!state.group || state.group._map !== map) {
+      state.group = L.featureGroup().addTo(map);
+      state.markers = {};
+    }
+    var group = state.group, old = state.markers, next = {}, styleKeys = [];
+    (p.styles || []).forEach(function (st, i) { styleKeys[i] = JSON.stringify(st); });
+    (p.m || []).forEach(function (m) {
+      var key = m[0] + "," + m[1];
+      while (next[key]) { key += "+"; } // two groups at one place (inside / outside)
+      var marker = old[key], style = p.styles[m[2]], tip = p.s[m[3]];
+      if (marker) {
+        delete old[key];
+        if (marker._oemStyle !== styleKeys[m[2]]) { marker.setStyle(style); }
+        if (marker._oemTip !== tip) { marker.setTooltipContent(tip); }
+      } else {
+        marker = L.circleMarker([m[0], m[1]], L.extend({ pane: "oemMarkers" }, style));
+        marker.bindTooltip(tip, { sticky: true });
+        marker.bindPopup(popupOf, { maxWidth: 380 });
+        group.addLayer(marker);
+      }
+      marker._oemStyle = styleKeys[m[2]];
+      marker._oemTip = tip;
+      marker._oem = [p, m];
+      next[key] = marker;
+    });
+    Object.keys(old).forEach(function (key) { group.removeLayer(old[key]); });
+    state.markers = next;
+  }
+
   OEM.DateLayer = L.Layer.extend({
     initialize: function (payload) { this.payload = payload; },
     onAdd: function (map) {
@@ -108,7 +136,7 @@
       // While the page has not caught up with a date the user stepped to here (a report still
       // to send, or sent and not yet seen by the server), a date it sends for the same scene
       // is an older one and must not pull the map back. A scene change always shows.
-      var behind = bar && p.k && bar.k === p.k && (reportTimer !== null ||
+      var behind = bar && p.k && bar.k === p.k && (pending !== null ||
         (lastSent !== null && p.seen !== lastSent && Date.now() - lastSentAt < 5000));
       if (p.steps) { timeBar(map, p); }
       if (!behind) { show(p); }
@@ -121,9 +149,9 @@
   // key press costs no page rerun; once the user pauses, it reports the date and the page
   // (slider, tables, link) follows. A date not written yet is asked of the server at once.
 
-  var DAY = 86400000, REPORT_AFTER_MS = 600, KEEP = 24;
+  var DAY = 86400000, REPORT_AFTER_MS = 700, KEEP = 24;
   var bar = null, cache = {}, cached = [], reportTimer = null, seq = 0;
-  var lastSent = null, lastSentAt = 0;
+  var lastSent = null, lastSentAt = 0, pending = null; // pending: stepped here, not reported
   var clientId = Math.random().toString(36).slice(2, 10);
 
   function dayNumber(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
@@ -151,19 +179,29 @@
     var steps = bar.steps, url = steps.url + day + ".json";
     bar.wanted = day;
     bar.set(day, null);
+    pending = day;
     clearTimeout(reportTimer);
-    reportTimer = setTimeout(function () { reportTimer = null; report(day); }, REPORT_AFTER_MS);
-    if (cache[url]) { show(cache[url]); return; }
+    reportTimer = null;
+    function drawn(p) { // the user has seen the date: report it once they pause
+      show(p);
+      reportTimer = setTimeout(function () {
+        reportTimer = null;
+        pending = null;
+        report(day);
+      }, REPORT_AFTER_MS);
+    }
+    if (cache[url]) { drawn(cache[url]); return; }
     fetch(url, { cache: "no-store" }).then(function (r) {
       if (!r.ok) { throw new Error(r.status); }
       return r.json();
     }).then(function (p) {
       remember(url, p);
-      if (bar.wanted === day) { show(p); }
+      if (bar.wanted === day) { drawn(p); }
     }).catch(function () {
       if (bar.wanted === day) { // the server draws it
         clearTimeout(reportTimer);
         reportTimer = null;
+        pending = null;
         report(day);
       }
     });
