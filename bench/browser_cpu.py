@@ -1,4 +1,7 @@
-"""Where a slider step's CPU goes: ``python -m bench.browser_cpu [N] [--steps K]``.
+"""Where a slider step's CPU goes: ``python -m bench.browser_cpu [N] [--steps K] [--via V]``.
+
+``--via page`` (default) steps the page's Streamlit date slider (a fragment rerun); ``--via map``
+the map's own time bar (dates the server wrote ahead, no rerun).
 
 One visitor steps the slider K times (after 3 untimed steps) on the dashboard with N synthetic
 ACLED events (0: the bundled data). Prints a table per step: CPU time of every Chromium process
@@ -50,7 +53,7 @@ def chromium_ticks() -> int:
     return total
 
 
-async def measure(server: Server, steps: int) -> dict:
+async def measure(server: Server, steps: int, via: str = "page") -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -63,7 +66,7 @@ async def measure(server: Server, steps: int) -> dict:
         day = START_DAY
         for _ in range(3):  # the page's second (full) run and caches settle first
             day = next_day(day)
-            await step(page, counter, day)
+            await step(page, counter, day, via=via)
 
         async def metrics() -> dict:
             got = await cdp.send("Performance.getMetrics")
@@ -75,7 +78,7 @@ async def measure(server: Server, steps: int) -> dict:
         t0 = time.perf_counter()
         for _ in range(steps):
             day = next_day(day)
-            ms, _ = await step(page, counter, day)
+            ms, _ = await step(page, counter, day, via=via)
             times.append(ms)
         wall = time.perf_counter() - t0
         after, chromium1 = await metrics(), chromium_ticks()
@@ -97,15 +100,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, nargs="?", default=100_000)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--data", type=Path, default=Path("/tmp/oem-bench"))
+    parser.add_argument("--via", choices=("page", "map"), default="page")
     args = parser.parse_args(argv)
     args.data.mkdir(parents=True, exist_ok=True)
     events = data_file(args.n, args.data) if args.n else None
     server = Server(APPS["dashboard"], events, args.data)
     try:
-        got = asyncio.run(measure(server, args.steps))
+        got = asyncio.run(measure(server, args.steps, args.via))
     finally:
         server.stop()
     label = f"synthetic ACLED {args.n:,}" if args.n else "bundled data"
+    label += ", time bar" if args.via == "map" else ", page slider"
     print(f"{'per slider step, ' + label:46s} {'value':>8s}")
     for name, value in got.items():
         print(f"{name:46s} {value:8.1f}")
