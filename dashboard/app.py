@@ -28,12 +28,18 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import assets, datasets, legend, maps, permalink, scene, slides  # noqa: E402
+from dashboard import assets, datasets, dates, formats, legend, maps, permalink, scene, slides  # noqa: E402
 from dashboard import steps as ahead  # noqa: E402
-from dashboard.config import EVENTS_CSV, FIVE_OBLASTS  # noqa: E402
+from dashboard.config import (  # noqa: E402
+    EVENTS_CSV,
+    FIVE_OBLASTS,
+    RECORD,
+    SOURCE_URL,
+)
 from dashboard.events import (  # noqa: E402
     FORMAT_CHOICES,
     LoadResult,
+    ReadOptions,
     UnreadableFile,
     load_events,
     settle_heap,
@@ -56,6 +62,7 @@ from dashboard.i18n import (  # noqa: E402
 from dashboard.index import EventIndex  # noqa: E402
 from dashboard.palette import category_colour  # noqa: E402
 from dashboard.regions import Regions, load_regions  # noqa: E402
+from dashboard.tables import ENCODING_CHOICES, encoding_label  # noqa: E402
 from dashboard.textsafe import md_escape  # noqa: E402
 from dashboard.timeline import categories_in  # noqa: E402
 from dashboard.view import (  # noqa: E402
@@ -283,8 +290,16 @@ def language_and_mode(T) -> None:
     st.toggle(T("present"), key="present", help=T("present_help"))
 
 
+ENCODING_OPTIONS = ("auto", *ENCODING_CHOICES)
+DATE_ORDER_OPTIONS = ("auto", *dates.ORDERS)
+
+
 def upload_panel(regions: Regions, T) -> datasets.Upload | None:
-    """Sidebar: load an events file into this session only. Returns the upload, if any."""
+    """Sidebar: load an events file into this session only. Returns the upload, if any.
+
+    The file is read into strings once per (file, encoding); the format, date order and a
+    mapped table's fields are applied to that, so changing them costs no re-read."""
+    ss = st.session_state
     st.header(T("your_data"))
     limit = datasets.max_upload_mb(int(st.get_option("server.maxUploadSize")))
     fmt = st.selectbox(
@@ -297,17 +312,109 @@ def upload_panel(regions: Regions, T) -> datasets.Upload | None:
         max_upload_size=limit,
         help=T("upload_help"),
     )
+    with st.expander(T("read_options")):
+        encoding = st.selectbox(
+            T("encoding"),
+            ENCODING_OPTIONS,
+            format_func=lambda e: T("enc_auto") if e == "auto" else encoding_label(e),
+            key="upload_encoding",
+        )
+        order = st.selectbox(
+            T("date_order"),
+            DATE_ORDER_OPTIONS,
+            format_func=lambda o: T(f"order_{o}"),
+            key="upload_date_order",
+            help=T("date_order_help"),
+        )
     if file is None:
-        st.session_state.pop("_upload", None)
+        for key in ("_upload", "_upload_raw", "_mapping_raw"):
+            ss.pop(key, None)
         return None
-    token = (file.file_id, file.name, file.size, fmt)
-    cached = st.session_state.get("_upload")
-    if cached is None or cached[0] != token:
+    encoding = None if encoding == "auto" else encoding
+    raw_token = (file.file_id, file.name, file.size, encoding)
+    if ss.get("_upload_raw", (None,))[0] != raw_token:
         with st.spinner(T("reading", name=md_escape(file.name))):
-            upload = datasets.load_upload(file.name, file.getvalue(), fmt, regions, limit)
-        st.session_state["_upload"] = (token, upload)
+            raw = datasets.read_upload(file.name, file.getvalue(), encoding, limit)
+        ss["_upload_raw"] = (raw_token, raw)
+        reset_mapping(raw)
+    raw = ss["_upload_raw"][1]
+    mapping = None
+    if raw.needs_mapping(fmt):
+        ss["_mapping_raw"] = raw  # the mapping form above the map shows its columns
+        mapping = current_mapping(raw)
+    else:
+        ss.pop("_mapping_raw", None)
+    options = ReadOptions(fmt, None if order == "auto" else order, encoding, mapping)
+    token = (raw_token, options)
+    cached = ss.get("_upload")
+    if cached is None or cached[0] != token:
+        if mapping is not None and not mapping.complete:
+            # Nothing to load until a date and a place are mapped: say why, as for a file
+            # that cannot be used, and let the form do the rest.
+            message = formats.no_format_message(raw.columns)
+            upload = datasets.Upload(raw.name, raw.size, None, message, len(raw.table.frame))
+        else:
+            upload = datasets.load_raw_upload(raw, regions, options)
+        ss["_upload"] = (token, upload)
         settle_heap()
-    return st.session_state["_upload"][1]
+    return ss["_upload"][1]
+
+
+def reset_mapping(raw: datasets.RawUpload) -> None:
+    """A new file: the mapping form starts from guesses from its column names."""
+    guess = formats.guess_mapping(raw.columns)
+    for name in formats.MAP_FIELDS:
+        st.session_state[f"map_{name}"] = guess.get(name)
+
+
+def current_mapping(raw: datasets.RawUpload) -> formats.Mapping:
+    """The fields as the mapping form's boxes say (their values persist between runs)."""
+    ss = st.session_state
+    pairs = {}
+    for name in formats.MAP_FIELDS:
+        column = ss.get(f"map_{name}") or ""
+        if column in raw.columns:
+            pairs[name] = column
+    return formats.Mapping.of(pairs)
+
+
+def mapping_form(upload: datasets.Upload | None, T) -> None:
+    """Above the map, for a table in no known format: one box per field, pre-filled by
+    guesses, a preview of the first rows and the count the mapping gives (each change reruns
+    the page, so the count is live). Every box is a native select: keyboard operable."""
+    ss = st.session_state
+    raw = ss.get("_mapping_raw")
+    if raw is None or raw.table is None:
+        return
+    mapping = current_mapping(raw)
+    with st.container(border=True, key="mapping_form"):
+        st.subheader(T("map_title", name=md_escape(raw.name)))
+        if ss.get("upload_format") != "mapped":
+            why = formats.no_format_message(raw.columns)
+            near = why.startswith("not in the")  # names the missing columns of a near format
+            st.info(md_escape(why[0].upper() + why[1:]) if near else T("map_why"))
+        st.caption(T("map_help", args=md_escape(mapping.as_args() or "--map start_date=…")))
+        options = ["", *raw.columns]
+        cols = st.columns(4)
+        for i, name in enumerate(formats.MAP_FIELDS):
+            with cols[i % 4]:
+                st.selectbox(
+                    T(f"field_{name}"),
+                    options,
+                    format_func=lambda c: c if c else T("map_none"),
+                    key=f"map_{name}",
+                )
+        result = upload.result if upload is not None else None
+        if not mapping.complete:
+            st.info(T("map_needs"))
+        elif result is not None:
+            st.markdown(
+                T("map_count", accepted=f"{result.accepted:,}", rows=f"{result.rows:,}"),
+                help=None,
+            )
+        st.caption(T("map_preview"))
+        preview = raw.table.frame.drop(columns=[RECORD]).head(5)
+        st.dataframe(preview, hide_index=True, width="stretch", key="map_preview")
 
 
 def dataset_choice(upload: datasets.Upload | None, T) -> str:
@@ -720,6 +827,15 @@ def events_table(view, date, lang: str, T) -> None:
             st.caption(T("table_newest", n=f"{limit:,}", total=f"{len(view):,}"))
 
 
+def sources_sentence(events: pd.DataFrame, T) -> str:
+    """What the caption may promise about sources, for the rows shown: a link for every one,
+    or how many have one (ACLED and UCDP name their sources without links)."""
+    linked = int((events[SOURCE_URL].fillna("") != "").sum())
+    if linked == len(events):
+        return T("sources_all_linked")
+    return T("sources_some_linked", linked=f"{linked:,}", rows=f"{len(events):,}")
+
+
 def human_size(n: int) -> str:
     """Bytes as KB or MB (binary units, as Streamlit's upload limit)."""
     return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.1f} KB"
@@ -757,6 +873,16 @@ def validation_report(upload: datasets.Upload, lang: str, T) -> None:
                 size=human_size(upload.size),
             )
         )
+        for decision in result.dates:
+            st.caption(
+                T(
+                    "report_dates",
+                    column=md_escape(decision.column),
+                    explanation=md_escape(decision.explanation),
+                )
+            )
+        if result.near_border:
+            st.caption(T("report_near_border", n=f"{result.near_border:,}"))
         outcomes = result.outcomes()
         for col, (label, n) in zip(st.columns(len(outcomes)), outcomes.items(), strict=True):
             label = outcome_label(label, lang)
@@ -1042,6 +1168,7 @@ def page() -> None:
         st.title(T("no_events_title"))
         if upload is not None:
             validation_report(upload, lang, T)
+        mapping_form(upload, T)
         st.warning(T("no_valid_events"))
         with notice_slot:
             notices(T)
@@ -1057,17 +1184,21 @@ def page() -> None:
                 rows=f"{len(events):,}",
                 labels=T("and").join(md_escape(dataset_label(x, lang)) for x in labels),
                 as_of=as_of,
+                sources=sources_sentence(events, T),
             )
         )
         if upload is not None:
             validation_report(upload, lang, T)
+        mapping_form(upload, T)
         if bundled is not None and len(bundled.rejected) and choice != datasets.UPLOADED:
             st.warning(T("bundled_rejected", n=len(bundled.rejected), name=md_escape(path.name)))
     with st.sidebar:
         filters, metric, show_outside, tiles = sidebar_filters(events, lang, T)
     # Identifies the data shown: which datasets, which upload (a re-upload under the same name
     # is another file), which version of the bundled file.
-    upload_token = st.session_state["_upload"][0] if upload is not None else None
+    # A file that gave no events (unreadable, or still being mapped) is not shown, so it does
+    # not change the data key: the date and filters stay as they were.
+    upload_token = st.session_state["_upload"][0] if choice != datasets.BUNDLED else None
     data_key = (choice, *labels, upload_token, mtime)
     light = not st.session_state.get(SHOWN_ONCE)  # a visitor's first run: the map first
     main_area(

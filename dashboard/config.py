@@ -122,10 +122,15 @@ UCDP_CATEGORIES: dict[str, str] = {
     "non_state": "Non-state conflict",
     "one_sided": "One-sided violence",
 }
+# A mapped table's category in none of the vocabularies above (its words are kept as the
+# event type), or no category column at all.
+OTHER = "other"
+OTHER_CATEGORIES: dict[str, str] = {OTHER: "other or unspecified (a category of your own file)"}
 CATEGORY_FAMILY: dict[str, str] = {
     **dict.fromkeys(CATEGORIES, "native"),
     **dict.fromkeys(ACLED_CATEGORIES, "acled"),
     **dict.fromkeys(UCDP_CATEGORIES, "ucdp"),
+    **dict.fromkeys(OTHER_CATEGORIES, "mapped"),
 }
 ALL_CATEGORIES: tuple[str, ...] = tuple(CATEGORY_FAMILY)
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.config import DATASET
-from dashboard.events import LoadResult, UnreadableFile, load_events
+from dashboard import formats
+from dashboard.config import DATASET, RECORD
+from dashboard.events import LoadResult, ReadOptions, UnreadableFile, load_events, read_raw
 from dashboard.regions import Regions
+from dashboard.tables import RawTable
 
 DEFAULT_MAX_UPLOAD_MB = 200
 MB = 1024 * 1024  # Streamlit counts upload sizes in binary megabytes
@@ -55,15 +57,70 @@ class Upload:
 
 
 def load_upload(
-    name: str, data: bytes, fmt: str, regions: Regions, max_mb: int | None = None
+    name: str,
+    data: bytes,
+    fmt: str,
+    regions: Regions,
+    max_mb: int | None = None,
+    options: ReadOptions | None = None,
 ) -> Upload:
     """Read an uploaded file; never raises for bad input."""
     limit = (max_mb or max_upload_mb()) * MB
+    options = options or ReadOptions(fmt=fmt)
     try:
-        result = load_events(data, regions, fmt, dataset=upload_label(name), max_bytes=limit)
+        result = load_events(
+            data, regions, dataset=upload_label(name), max_bytes=limit, options=options
+        )
     except UnreadableFile as exc:
         return Upload(name, len(data), None, str(exc), exc.rows)
     return Upload(name, len(data), result)
+
+
+@dataclass(frozen=True)
+class RawUpload:
+    """An uploaded file read into strings (before its format is applied), or why not."""
+
+    name: str
+    size: int
+    table: RawTable | None
+    error: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.table.frame.columns if c != RECORD] if self.table else []
+
+    def needs_mapping(self, fmt: str) -> bool:
+        """True when the user maps the columns: asked for, or no known format matches."""
+        if self.table is None:
+            return False
+        if fmt == "mapped":
+            return True
+        known = formats.detect(self.columns) or formats.looks_like_headerless_ucdp(
+            self.table.header
+        )
+        return fmt == "auto" and not known
+
+
+def read_upload(name: str, data: bytes, encoding: str | None, max_mb: int | None = None):
+    """The uploaded file's records as strings (RawUpload); never raises for bad input."""
+    limit = (max_mb or max_upload_mb()) * MB
+    try:
+        return RawUpload(name, len(data), read_raw(data, limit, encoding))
+    except UnreadableFile as exc:
+        return RawUpload(name, len(data), None, str(exc))
+
+
+def load_raw_upload(raw: RawUpload, regions: Regions, options: ReadOptions) -> Upload:
+    """Apply the format (or mapping) to an upload read by ``read_upload``."""
+    if raw.table is None:
+        return Upload(raw.name, raw.size, None, raw.error)
+    try:
+        result = load_events(
+            b"", regions, dataset=upload_label(raw.name), options=options, table=raw.table
+        )
+    except UnreadableFile as exc:
+        return Upload(raw.name, raw.size, None, str(exc), exc.rows)
+    return Upload(raw.name, raw.size, result)
 
 
 def combine(bundled: LoadResult | None, upload: LoadResult | None, choice: str) -> pd.DataFrame:

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dashboard import formats
+from dashboard import dates, formats
 from dashboard import regions as reg
 from dashboard.config import (
     ACLED_CATEGORIES,
+    CATEGORIES,
     CATEGORY,
     CLAIMED_BY,
     DATASET,
@@ -42,7 +43,6 @@ from dashboard.config import (
     PLACED_BY,
     PLACED_OBLAST,
     RECORD,
-    REQUIRED_COLUMNS,
     SCOPE,
     SCOPES,
     SOURCE_URL,
@@ -51,9 +51,17 @@ from dashboard.config import (
     VERIFICATION,
     VERIFICATIONS,
 )
-from dashboard.parsing import DATE_FORMS_HELP, parse_dates, parse_numbers
-from dashboard.tables import UnreadableFile, read_bytes, read_table, read_table_file
+from dashboard.parsing import parse_numbers
+from dashboard.tables import (
+    UnreadableFile,
+    neutralise_bidi,
+    read_bytes,
+    read_table,
+    read_table_file,
+)
 
+HXL_REASON = "an HXL hashtag row (#date+start, …), not an event"
+NEAR_BORDER = "near_border"  # True: the point is just outside Ukraine, placed by its oblast name
 LAST = "last_date"  # end date, or the start date for one-day events: the last day it is active
 HTTP_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 DEFAULTS = {DATE_PRECISION: "day", SCOPE: "oblast", VERIFICATION: "unverified"}
@@ -72,6 +80,16 @@ class LoadResult:
     format: str = "native"
     variant: str = "native"
     read_as: str = ""  # e.g. "CSV, UTF-16, tab-delimited"
+    dates: tuple[dates.DateDecision, ...] = ()  # how each date column's order was decided
+    mapping: formats.Mapping | None = None  # a mapped table's fields
+
+    @property
+    def near_border(self) -> int:
+        """Accepted records placed in a named oblast though their point lies just outside
+        Ukraine's outline (within regions.NEAR_BORDER_KM)."""
+        if NEAR_BORDER not in self.events.columns:
+            return 0
+        return int(self.events[NEAR_BORDER].sum())
 
     @property
     def accepted(self) -> int:
@@ -117,37 +135,70 @@ class LoadResult:
         return kinds.value_counts()
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a file when detection is not what the user wants (all optional)."""
+
+    fmt: str = "auto"  # auto, native, acled, ucdp, mapped
+    date_order: str | None = None  # dmy, mdy or ymd: the order of numeric dates
+    encoding: str | None = None  # a text file's encoding, e.g. "cp1252" or "Windows-1252"
+    mapping: formats.Mapping | None = None  # a mapped table's fields
+
+
+def read_raw(source: str | Path | bytes, max_bytes: int | None = None, encoding: str | None = None):
+    """The file's records as strings (tables.RawTable), bidirectional controls neutralised."""
+    if isinstance(source, bytes):
+        table = read_table(read_bytes(source, max_bytes), encoding)
+    else:
+        table = read_table_file(source, max_bytes, encoding)
+    return neutralise_bidi(table)
+
+
 def load_events(
     source: str | Path | bytes,
     regions: reg.Regions | None = None,
     fmt: str = "auto",
     dataset: str = "",
     max_bytes: int | None = None,
+    options: ReadOptions | None = None,
+    table=None,
 ) -> LoadResult:
-    """Read an events file (CSV/XLSX/Parquet; native, ACLED or UCDP) from a path or bytes.
+    """Read an events file (CSV/XLSX/Parquet; native, ACLED, UCDP or a mapped table) from a
+    path or bytes (or its already read ``table``, as the page's mapping form does).
 
     Raises UnreadableFile, with a one-line message, for a file that cannot be used at all.
     """
+    options = options or ReadOptions(fmt=fmt)
+    fmt = options.fmt if options.fmt != "auto" else fmt
     if fmt not in FORMAT_CHOICES:
         raise UnreadableFile(f"unknown format {fmt!r} (one of {', '.join(FORMAT_CHOICES)})")
-    if isinstance(source, bytes):
-        table = read_table(read_bytes(source, max_bytes))
-    else:
-        table = read_table_file(source, max_bytes)
+    if options.date_order not in (None, *dates.ORDERS):
+        raise UnreadableFile(
+            f"unknown date order {options.date_order!r} (one of {', '.join(dates.ORDERS)})"
+        )
+    if table is None:
+        table = read_raw(source, max_bytes, options.encoding)
     release_memory()
     try:
-        adapted = formats.adapt(table, fmt)
+        adapted = formats.adapt(table, fmt, options.mapping)
     except UnreadableFile as exc:
         raise UnreadableFile(str(exc), rows=len(table.frame) + len(table.malformed)) from None
     release_memory()
     if not dataset:
         dataset = Path(source).name if not isinstance(source, bytes) else "upload"
     result = validate_frame(
-        adapted.frame, regions or reg.load_regions(), adapted.malformed, adapted
+        adapted.frame,
+        regions or reg.load_regions(),
+        adapted.malformed,
+        adapted,
+        options.date_order,
     )
     result.events[DATASET] = pd.Categorical.from_codes(
         np.zeros(len(result.events), dtype="int8"), categories=[dataset]
     )
+    mapping = options.mapping
+    if adapted.format == "mapped" and mapping is None:
+        mapping = formats.guess_mapping(list(table.frame.columns[1:]))
     loaded = LoadResult(
         result.events,
         result.rejected,
@@ -155,6 +206,8 @@ def load_events(
         adapted.format,
         adapted.variant,
         table.describe(),
+        result.dates,
+        mapping,
     )
     del table, adapted, result
     release_memory()
@@ -166,6 +219,7 @@ def validate_frame(
     regions: reg.Regions,
     malformed: pd.DataFrame | None = None,
     adapted: formats.Adapted | None = None,
+    date_order: str | None = None,
 ) -> LoadResult:
     """Validate raw string columns in the native layout (with RECORD) and place them."""
     fmt = adapted.format if adapted else "native"
@@ -182,10 +236,12 @@ def validate_frame(
     raw.loc[raw[GROUP_ID] == "", GROUP_ID] = raw[ID]
 
     problems = _Problems(raw.index)
-    required = REQUIRED_COLUMNS if fmt == "native" else (ID, START, CATEGORY)
-    for col in required:
+    # A missing title or source is shown as such ("no title", "no source given"), never
+    # invented; the curated table has both in every row (tests/unit/test_bundled_data.py).
+    for col in (ID, START, CATEGORY):
         problems.add(raw[col] == "", f"{label(col)} is empty")
-    typed = _typed_columns(raw, problems, fmt, label)
+    evidence = adapted.evidence if adapted else dates.Evidence()
+    typed, decisions = _typed_columns(raw, problems, label, evidence, date_order)
     _check_vocabularies(raw, problems, fmt, label)
     _check_scope_and_place(raw, typed, problems, regions, label)
 
@@ -199,6 +255,10 @@ def validate_frame(
             ),
         )
 
+    # HDX's copies carry HXL hashtags (#date+start, #adm1+name) as their first record.
+    if len(original) and _is_hxl_row(original.iloc[0].drop(RECORD)):
+        first = pd.Series(raw.index == original.index[0], index=raw.index)
+        problems.replace(first, HXL_REASON)
     ok = ~problems.any()
     keep = [c for c in (*NATIVE_COLUMNS, *EXTRA_TEXT_COLUMNS, RECORD) if c not in typed.columns]
     if ok.all():  # the usual case: no copies of a large file's columns
@@ -212,7 +272,18 @@ def validate_frame(
         rejected = pd.concat([rejected, malformed], ignore_index=True)
     rejected = rejected.sort_values(RECORD).reset_index(drop=True).fillna("")
     rows = len(raw) + (0 if malformed is None else len(malformed))
-    return LoadResult(events=events, rejected=rejected, rows=rows, format=fmt, variant=fmt)
+    return LoadResult(
+        events=events, rejected=rejected, rows=rows, format=fmt, variant=fmt, dates=decisions
+    )
+
+
+_HXL_TAG = re.compile(r"^#[A-Za-z][\w+]*$")
+
+
+def _is_hxl_row(cells: pd.Series) -> bool:
+    """True for a row of HXL hashtags (each filled cell like ``#adm1+name``)."""
+    filled = [str(c).strip() for c in cells.tolist() if str(c).strip() not in ("", "nan")]
+    return len(filled) >= 2 and all(_HXL_TAG.match(c) for c in filled)
 
 
 def release_memory() -> None:
@@ -247,6 +318,11 @@ class _Problems:
             text = reason(i) if callable(reason) else reason
             self._reasons.setdefault(i, []).append(text)
 
+    def replace(self, mask: pd.Series, reason: str) -> None:
+        """These rows have this one reason (whatever else was found)."""
+        for i in mask.index[mask.to_numpy(dtype=bool)]:
+            self._reasons[i] = [reason]
+
     def any(self) -> pd.Series:
         return pd.Series(self._index.isin(list(self._reasons)), index=self._index)
 
@@ -256,19 +332,21 @@ class _Problems:
         )
 
 
-def _typed_columns(raw: pd.DataFrame, problems: _Problems, fmt: str, label) -> pd.DataFrame:
-    iso_only = fmt == "native"
-    forms = "YYYY-MM-DD" if iso_only else DATE_FORMS_HELP
-    start = parse_dates(raw[START], iso_only)
-    end = parse_dates(raw[END], iso_only)
-    problems.add(
-        raw[START].ne("") & start.isna(),
-        lambda i: f"bad {label(START)} {raw.at[i, START]!r} (expected {forms})",
-    )
-    problems.add(
-        raw[END].ne("") & end.isna(),
-        lambda i: f"bad {label(END)} {raw.at[i, END]!r} (expected {forms})",
-    )
+def _typed_columns(
+    raw: pd.DataFrame, problems: _Problems, label, evidence: dates.Evidence, order: str | None
+) -> tuple[pd.DataFrame, tuple[dates.DateDecision, ...]]:
+    start_col = dates.ColumnDates.of(label(START), raw[START])
+    end_col = dates.ColumnDates.of(label(END), raw[END])
+    decided = []
+    typed_dates = []
+    for column, other, other_is_end in ((start_col, end_col, True), (end_col, start_col, False)):
+        decision = dates.decide(column, evidence, [other], order, partner=(other, other_is_end))
+        parsed, why = dates.apply(column, decision)
+        problems.add(why != "", lambda i, w=why: w[i])
+        typed_dates.append(parsed)
+        if column.values:
+            decided.append(dates.rejected_count(why, decision))
+    start, end = typed_dates
     problems.add(
         end.notna() & start.notna() & (end < start), f"{label(END)} is before {label(START)}"
     )
@@ -288,16 +366,16 @@ def _typed_columns(raw: pd.DataFrame, problems: _Problems, fmt: str, label) -> p
         bad = raw[col].ne("") & (number.isna() | (number < 0))
         problems.add(bad, lambda i, c=col: f"bad {label(c)} {raw.at[i, c]!r} (a number ≥ 0)")
         typed[col] = number
-    return pd.DataFrame(typed, index=raw.index, copy=False)
+    return pd.DataFrame(typed, index=raw.index, copy=False), tuple(decided)
 
 
 def _check_vocabularies(raw: pd.DataFrame, problems: _Problems, fmt: str, label) -> None:
     categories = formats.native_categories(fmt)
     shown = {
-        "native": categories,
+        "native": (*CATEGORIES, "…"),
         "acled": tuple(ACLED_CATEGORIES.values())[:6],
         "ucdp": ("1 (state-based)", "2 (non-state)", "3 (one-sided)"),
-    }[fmt]
+    }.get(fmt, categories)
     bad_category = raw[CATEGORY].ne("") & ~raw[CATEGORY].isin(categories)
     problems.add(
         bad_category,
@@ -337,7 +415,10 @@ def _check_scope_and_place(
     problems.add(unknown & ~has_point, lambda i: f"unknown {label(OBLAST)} {raw.at[i, OBLAST]!r}")
     needs_place = ~national & ~unknown & (codes == "")
     problems.add(needs_place & ~has_point, f"no {label(OBLAST)} and no coordinates")
-    _check_in_ukraine(typed, problems, ~national & has_point, regions, label)
+    named_five = codes.isin(FIVE_OBLASTS).fillna(False).astype(bool)
+    typed[NEAR_BORDER] = _check_in_ukraine(
+        typed, problems, ~national & has_point, regions, label, named_five
+    )
 
     by_point = ~national & (unknown | (codes == "")) & has_point
     located = pd.Series("", index=raw.index, dtype=object)
@@ -361,18 +442,37 @@ def _check_scope_and_place(
 
 
 def _check_in_ukraine(
-    typed: pd.DataFrame, problems: _Problems, mask: pd.Series, regions: reg.Regions, label
-) -> None:
-    """Points must lie in Ukraine; a point that would if lat and lon swapped says so."""
+    typed: pd.DataFrame,
+    problems: _Problems,
+    mask: pd.Series,
+    regions: reg.Regions,
+    label,
+    named_five: pd.Series,
+) -> pd.Series:
+    """Points must lie in Ukraine; a point that would if lat and lon swapped says so. A point
+    within regions.NEAR_BORDER_KM outside, whose oblast names one of the five, is accepted
+    there and flagged (the returned Series): border villages are geocoded a little off."""
+    near = pd.Series(False, index=typed.index)
     lat, lon = typed[LAT], typed[LON]
     sane = mask & lat.between(-90, 90) & lon.between(-180, 180)
     if not sane.any():
-        return
+        return near
     idx = sane[sane].index
     inside = reg.in_ukraine(lon[idx].to_numpy(), lat[idx].to_numpy(), regions)
     outside = idx[~inside]
     if not len(outside):
-        return
+        return near
+    close = named_five[outside].to_numpy()
+    if close.any():
+        candidates = outside[close]
+        km = reg.outside_distance_km(
+            lon[candidates].to_numpy(), lat[candidates].to_numpy(), regions
+        )
+        within = candidates[km <= reg.NEAR_BORDER_KM]
+        near[within] = True
+        outside = outside.difference(within)
+    if not len(outside):
+        return near
     swapped = reg.in_ukraine(lat[outside].to_numpy(), lon[outside].to_numpy(), regions)
     where = f"{label(LAT)} {{:.4f}}, {label(LON)} {{:.4f}}"
     problems.add(
@@ -387,3 +487,4 @@ def _check_in_ukraine(
         pd.Series(True, index=outside[~swapped]),
         lambda i: "coordinates outside Ukraine: " + where.format(lat[i], lon[i]),
     )
+    return near

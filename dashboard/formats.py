@@ -3,24 +3,29 @@
 native: the columns documented in data/README.md.
 acled:  an ACLED export: the current columns (with disorder_type), the 2019-2023 columns
         (with sub_event_type) or the pre-2019 upper-case columns (with ally_actor_1).
-ucdp:   UCDP GED, with its header row or without one (UCDP publishes some releases that way).
+ucdp:   UCDP GED, with its header row or without one (UCDP publishes some releases that way),
+        or any subset of its 49 columns that keeps the signature.
+mapped: any other table, mapped field by field (``Mapping``: ``--map start_date=date`` on the
+        command line, the mapping form in the page), with guesses from the column names.
 The mapping only moves and renames text; validation (events.py) parses and checks it, and
 reports problems under the file's own column names (``labels``). No Streamlit.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dashboard import dates
 from dashboard.config import (
     ACLED_CATEGORIES,
-    ACLED_URL,
     ACTOR1,
     ACTOR2,
     ADMIN2,
-    CATEGORIES,
+    ALL_CATEGORIES,
     CATEGORY,
     DATE_PRECISION,
     DESCRIPTION,
@@ -34,6 +39,7 @@ from dashboard.config import (
     LAT,
     LON,
     OBLAST,
+    OTHER,
     RECORD,
     REQUIRED_COLUMNS,
     SETTLEMENT,
@@ -43,9 +49,8 @@ from dashboard.config import (
     SUB_EVENT_TYPE,
     TITLE,
     UCDP_CATEGORIES,
-    UCDP_URL,
+    category_label,
 )
-from dashboard.parsing import parse_one_date
 from dashboard.tables import RawTable, UnreadableFile
 
 # The 49 columns of UCDP GED as published (codebook 21.1 onwards), for files without a header.
@@ -60,6 +65,8 @@ _UCDP_HEADER = (
 )
 UCDP_COLUMNS: tuple[str, ...] = tuple(_UCDP_HEADER.split(" "))
 ACLED_SIGNATURE = ("event_date", "event_type", "latitude", "longitude")
+# One of these beside the signature: an API extract may keep only a few columns.
+ACLED_MARKERS = {"event_id_cnty", "data_id", "sub_event_type", "actor1", "disorder_type"}
 ACLED_EXPECTED = (
     "event_id_cnty",
     "event_date",
@@ -81,6 +88,7 @@ EXPECTED = {
     "native": REQUIRED_COLUMNS,
     "acled": ACLED_EXPECTED,
     "ucdp": UCDP_EXPECTED,
+    "mapped": (START,),
 }
 # Older ACLED event types (before the 2019 codebook) on today's categories; the old type is
 # kept as the sub-event type, so nothing is lost.
@@ -95,7 +103,7 @@ _ACLED_TYPES |= {
     "battle-government regains territory": "battles",
     "battle-non-state actor overtakes territory": "battles",
 }
-FORMAT_NAMES = {"native": "native", "acled": "ACLED", "ucdp": "UCDP GED"}
+FORMAT_NAMES = {"native": "native", "acled": "ACLED", "ucdp": "UCDP GED", "mapped": "mapped"}
 _UCDP_TYPES = {"1": "state_based", "2": "non_state", "3": "one_sided"}
 _PRECISION = {"1": "day", "2": "approximate", "3": "approximate"}
 _UCDP_PRECISION = {"1": "day", "2": "approximate", "3": "approximate", "4": "approximate"}
@@ -115,6 +123,7 @@ class Adapted:
     variant: str
     labels: dict[str, str] = field(default_factory=dict)  # native column -> the file's column
     malformed: pd.DataFrame | None = None
+    evidence: dates.Evidence = field(default_factory=dates.Evidence)  # about the file's dates
 
     def label(self, column: str) -> str:
         """The file's own name for a native column (for messages)."""
@@ -126,7 +135,7 @@ def detect(columns: list[str]) -> str | None:
     cols = set(columns)
     if all(c in cols for c in REQUIRED_COLUMNS):
         return "native"
-    if all(c in cols for c in ACLED_SIGNATURE) and ({"event_id_cnty", "data_id"} & cols):
+    if all(c in cols for c in ACLED_SIGNATURE) and (ACLED_MARKERS & cols):
         return "acled"
     if all(c in cols for c in UCDP_SIGNATURE):
         return "ucdp"
@@ -141,7 +150,7 @@ def looks_like_headerless_ucdp(header: list[str]) -> bool:
     return (
         cells["id"].isdigit()
         and cells["type_of_violence"] in _UCDP_TYPES
-        and parse_one_date(cells["date_start"]) is not None
+        and not dates.read_value(cells["date_start"]).bad
     )
 
 
@@ -152,25 +161,39 @@ def no_format_message(columns: list[str], wanted: str | None = None) -> str:
     if wanted is None:
         overlap = {f: sum(c in columns for c in sig) for f, sig in signatures.items()}
         nearest = max(overlap, key=overlap.get)
-        wanted = nearest if overlap[nearest] >= 2 else None
+        dated = {"native": START, "acled": "event_date", "ucdp": "date_start"}[nearest]
+        wanted = nearest if overlap[nearest] >= 2 and dated in columns else None
     if wanted:
         missing = [c for c in signatures[wanted] if c not in columns]
-        if wanted == "acled" and not {"event_id_cnty", "data_id"} & set(columns):
+        if wanted == "acled" and not ACLED_MARKERS & set(columns):
             missing.append("event_id_cnty")
         return (
             f"not in the {FORMAT_NAMES[wanted]} format: missing required column(s) "
             f"{', '.join(missing)} (found: {found})"
         )
+    guess = guess_mapping(columns)
+    hint = (
+        f"; map its columns field by field, e.g. {guess.as_args()}"
+        if guess.get(START)
+        else "; map its columns field by field with --map FIELD=COLUMN (start_date is needed)"
+    )
     return (
         f"the columns match no known format (found: {found}). Expected native columns "
         f"({', '.join(REQUIRED_COLUMNS)}), an ACLED export ({', '.join(ACLED_EXPECTED[:10])}, …) "
-        f"or UCDP GED ({', '.join(UCDP_EXPECTED)}, …)"
+        f"or UCDP GED ({', '.join(UCDP_EXPECTED)}, …){hint}"
     )
 
 
-def adapt(table: RawTable, wanted: str = "auto") -> Adapted:
-    """Recognise (or check) the format and map the records onto the native columns."""
+def adapt(table: RawTable, wanted: str = "auto", mapping: Mapping | None = None) -> Adapted:
+    """Recognise (or check) the format and map the records onto the native columns.
+
+    ``mapping`` (or ``wanted="mapped"``) maps any table field by field; without a mapping, a
+    mapped table uses the guesses from its column names."""
     original = table.frame
+    if mapping is not None or wanted == "mapped":
+        mapping = mapping if mapping is not None else guess_mapping(list(original.columns[1:]))
+        frame, labels = _from_mapping(original, mapping)
+        return Adapted(frame, original, "mapped", "mapped columns", labels, table.malformed)
     headerless = False
     fmt = detect([c for c in original.columns if c != RECORD])
     if fmt is None and looks_like_headerless_ucdp(table.header):
@@ -189,10 +212,34 @@ def adapt(table: RawTable, wanted: str = "auto") -> Adapted:
         return Adapted(original, original, "native", "native", {}, malformed)
     if fmt == "acled":
         frame, variant, labels = _from_acled(original)
+        evidence = _acled_evidence(original)
     else:
         frame, labels = _from_ucdp(original)
         variant = "UCDP GED (no header row)" if headerless else "UCDP GED"
-    return Adapted(frame, original, fmt, variant, labels, malformed)
+        if not headerless and len(original.columns) - 1 < len(UCDP_COLUMNS):
+            variant = f"UCDP GED ({len(original.columns) - 1} of its {len(UCDP_COLUMNS)} columns)"
+        evidence = _ucdp_evidence(original)
+    return Adapted(frame, original, fmt, variant, labels, malformed, evidence)
+
+
+def _acled_evidence(raw: pd.DataFrame) -> dates.Evidence:
+    """ACLED: day-first by convention; ``timestamp`` (when the record was last changed, Unix
+    seconds) is never before the event."""
+    evidence = dates.Evidence(convention=dates.CONVENTIONS["acled"], convention_name="ACLED")
+    if "timestamp" in raw.columns:
+        evidence.not_after.append(("timestamp", dates.parse_timestamps(raw["timestamp"])))
+    return evidence
+
+
+def _ucdp_evidence(raw: pd.DataFrame) -> dates.Evidence:
+    """UCDP: its files come through spreadsheets month-first; an event is not later than its
+    latest source (``source_date``: the sources' dates, ';'-joined, read in the order that
+    column's own values prove, which may differ from the event dates')."""
+    evidence = dates.Evidence(convention=dates.CONVENTIONS["ucdp"], convention_name="UCDP")
+    if "source_date" in raw.columns:
+        latest = dates.latest_of_lists("source_date", raw["source_date"])
+        evidence.not_after.append(("source_date", latest))
+    return evidence
 
 
 def _with_header_as_record(table: RawTable) -> pd.DataFrame:
@@ -234,7 +281,7 @@ def _from_acled(raw: pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
         variant = "ACLED (2019–2023 columns)"
     else:
         variant = "ACLED (pre-2019 columns)"
-    id_col = "event_id_cnty" if "event_id_cnty" in raw.columns else "data_id"
+    id_col = next((c for c in ("event_id_cnty", "data_id") if c in raw.columns), "")
     event_type = _col(raw, "event_type")
     sub_type = _col(raw, "sub_event_type")
     mapped = event_type.str.lower().map(_ACLED_TYPES)
@@ -246,11 +293,12 @@ def _from_acled(raw: pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
     actor1 = _joined(_col(raw, "actor1"), _col(raw, "assoc_actor_1"), _col(raw, "ally_actor_1"))
     actor2 = _joined(_col(raw, "actor2"), _col(raw, "assoc_actor_2"), _col(raw, "ally_actor_2"))
     headline = sub_type.where(sub_type != "", event_type)
+    ident = _col(raw, id_col) if id_col else "record-" + raw[RECORD].astype(str)
     frame = pd.DataFrame(
         {
             RECORD: raw[RECORD],
-            ID: _col(raw, id_col),
-            GROUP_ID: _col(raw, id_col),
+            ID: ident,
+            GROUP_ID: ident,
             START: _col(raw, "event_date"),
             END: "",
             DATE_PRECISION: _col(raw, "time_precision").map(_PRECISION).fillna("day"),
@@ -261,10 +309,8 @@ def _from_acled(raw: pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
             CATEGORY: mapped.fillna(event_type),
             TITLE: _joined(headline, location, sep=" – "),
             DESCRIPTION: _col(raw, "notes"),
-            SOURCE_NAME: _joined(
-                pd.Series("ACLED", index=raw.index), _col(raw, "source"), sep=": "
-            ),
-            SOURCE_URL: ACLED_URL,
+            SOURCE_NAME: _col(raw, "source"),
+            SOURCE_URL: "",  # ACLED publishes no link per event: its sources are named
             EVENT_TYPE: event_type,
             SUB_EVENT_TYPE: sub_type,
             ACTOR1: actor1,
@@ -276,7 +322,7 @@ def _from_acled(raw: pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
         copy=False,
     )
     labels = {
-        ID: id_col,
+        ID: id_col or "record number",
         START: "event_date",
         OBLAST: "admin1",
         LAT: "latitude",
@@ -318,10 +364,8 @@ def _from_ucdp(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
             CATEGORY: category.fillna(kind),
             TITLE: _joined(type_label, where, sep=" – "),
             DESCRIPTION: description,
-            SOURCE_NAME: _joined(
-                pd.Series("UCDP GED", index=raw.index), _col(raw, "source_office"), sep=": "
-            ),
-            SOURCE_URL: UCDP_URL,
+            SOURCE_NAME: _col(raw, "source_office"),
+            SOURCE_URL: "",  # UCDP names its sources (source_article), with no links
             EVENT_TYPE: type_label,
             SUB_EVENT_TYPE: _col(raw, "dyad_name"),
             ACTOR1: side_a,
@@ -350,13 +394,175 @@ def _from_ucdp(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return frame, labels
 
 
+# --- any table, mapped field by field ----------------------------------------------------------
+
+MAP_FIELDS: tuple[str, ...] = (
+    START,
+    END,
+    LAT,
+    LON,
+    OBLAST,
+    SETTLEMENT,
+    TITLE,
+    DESCRIPTION,
+    SOURCE_URL,
+    SOURCE_NAME,
+    ID,
+    CATEGORY,
+    FATALITIES,
+)
+# Column names that suggest a field, best first (compared after folding case and separators).
+_GUESSES: dict[str, tuple[str, ...]] = {
+    START: (
+        "start_date date_start event_date date start startdate day datetime timestamp_local "
+        "date_of_event incident_date early_estimate_of_date started_at when time"
+    ),
+    END: "end_date date_end end enddate until late_estimate_of_date finished_at",
+    LAT: "lat latitude y lat_dd coord_lat",
+    LON: "lon lng long longitude x lon_dd coord_lon",
+    OBLAST: "oblast admin1 adm_1 adm1 province region state oblast_name область region_name",
+    SETTLEMENT: "settlement location city town village place locality where_description "
+    "place_name населений_пункт",
+    TITLE: "title headline name summary event subject",
+    DESCRIPTION: "description notes details text body comment comments content",
+    SOURCE_URL: "source_url link url href sourcelink source_link links",
+    SOURCE_NAME: "source_name source outlet publisher media",
+    ID: "id event_id uid identifier record_id incident_id",
+    CATEGORY: "category type event_type kind tag classification",
+    FATALITIES: "fatalities deaths killed dead casualties best",
+}
+GUESSES = {f: tuple(words.split()) for f, words in _GUESSES.items()}
+_FOLD = re.compile(r"[\s\-.]+")
+NO_COLUMN = ""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which of the file's columns holds each field (``NO_COLUMN`` for none)."""
+
+    columns: tuple[tuple[str, str], ...] = ()  # (field, column), in MAP_FIELDS order
+
+    @classmethod
+    def of(cls, pairs: dict[str, str]) -> Mapping:
+        """From {field: column}; unknown fields raise ValueError (named in the message)."""
+        unknown = [f for f in pairs if f not in MAP_FIELDS]
+        if unknown:
+            raise ValueError(
+                f"unknown field(s) {', '.join(map(repr, unknown))} (one of {', '.join(MAP_FIELDS)})"
+            )
+        return cls(tuple((f, pairs[f]) for f in MAP_FIELDS if pairs.get(f)))
+
+    def get(self, name: str) -> str:
+        return dict(self.columns).get(name, NO_COLUMN)
+
+    @property
+    def complete(self) -> bool:
+        """A date and a place (an oblast, or both coordinates) are mapped: records can load."""
+        place = self.get(OBLAST) or (self.get(LAT) and self.get(LON))
+        return bool(self.get(START) and place)
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.columns)
+
+    def as_args(self) -> str:
+        """The same mapping on the command line (``--map start_date=date ...``)."""
+        return " ".join(f"--map {shlex.quote(f'{f}={c}')}" for f, c in self.columns)
+
+
+def parse_map_args(items: list[str], columns: list[str]) -> Mapping:
+    """``FIELD=COLUMN`` strings (``--map``) as a Mapping; ValueError with a one-line message."""
+    pairs: dict[str, str] = {}
+    for item in items:
+        name, sep, column = item.partition("=")
+        name, column = name.strip(), column.strip().lower()
+        if not sep or not name or not column:
+            raise ValueError(f"--map {item!r}: expected FIELD=COLUMN, e.g. start_date=date")
+        if column not in columns:
+            shown = ", ".join(columns[:15]) + (" …" if len(columns) > 15 else "")
+            raise ValueError(f"--map {item!r}: the file has no column {column!r} ({shown})")
+        pairs[name] = column
+    return Mapping.of(pairs)
+
+
+def _fold(name: str) -> str:
+    return _FOLD.sub("_", str(name).strip().lower())
+
+
+def guess_mapping(columns: list[str]) -> Mapping:
+    """Guesses from column names: each field takes the first free column named like it."""
+    folded = {_fold(c): c for c in columns if c != RECORD}
+    taken: set[str] = set()
+    pairs: dict[str, str] = {}
+    for name in MAP_FIELDS:
+        for word in GUESSES[name]:
+            column = folded.get(word)
+            if column is not None and column not in taken:
+                pairs[name] = column
+                taken.add(column)
+                break
+    return Mapping.of(pairs)
+
+
+_CATEGORY_WORDS = {
+    **{key: key for key in ALL_CATEGORIES},
+    **{key.replace("_", " "): key for key in ALL_CATEGORIES},
+    **{label.lower(): key for key, label in ACLED_CATEGORIES.items()},
+    **{label.lower(): key for key, label in UCDP_CATEGORIES.items()},
+    **{category_label(key).lower(): key for key in ALL_CATEGORIES},
+}
+
+
+def _from_mapping(raw: pd.DataFrame, mapping: Mapping) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Any table: each field from its mapped column, '' where none is mapped. A category in
+    no known vocabulary becomes ``other`` and keeps its words as the event type."""
+
+    def col(name: str) -> pd.Series:
+        column = mapping.get(name)
+        return _col(raw, column) if column else pd.Series("", index=raw.index, dtype=object)
+
+    ident = col(ID)
+    if not mapping.get(ID):
+        ident = "record-" + raw[RECORD].astype(str)
+    category_text = col(CATEGORY)
+    key = category_text.str.lower().map(_CATEGORY_WORDS)
+    url = col(SOURCE_URL)
+    is_link = url.str.match(r"^https?://\S+$", case=False)
+    source_name = _joined(col(SOURCE_NAME), url.where(~is_link & (url != ""), ""))
+    frame = pd.DataFrame(
+        {
+            RECORD: raw[RECORD],
+            ID: ident,
+            GROUP_ID: ident,
+            START: col(START),
+            END: col(END),
+            OBLAST: col(OBLAST),
+            SETTLEMENT: col(SETTLEMENT),
+            LAT: col(LAT),
+            LON: col(LON),
+            CATEGORY: key.fillna(OTHER),
+            TITLE: col(TITLE),
+            DESCRIPTION: col(DESCRIPTION),
+            SOURCE_NAME: source_name,
+            SOURCE_URL: url.where(is_link, ""),
+            EVENT_TYPE: category_text.where(key.isna(), ""),
+            FATALITIES: col(FATALITIES),
+        },
+        index=raw.index,
+        copy=False,
+    )
+    labels = dict(mapping.columns)
+    labels.setdefault(ID, "record number")
+    return frame, labels
+
+
 def native_categories(fmt: str) -> tuple[str, ...]:
     """Category keys a format may produce."""
     return {
-        "native": tuple(CATEGORIES),
+        "native": ALL_CATEGORIES,  # what our own exports (--accepted) write, from any format
         "acled": tuple(ACLED_CATEGORIES),
         "ucdp": tuple(UCDP_CATEGORIES),
+        "mapped": ALL_CATEGORIES,
     }[fmt]
 
 
-__all__ = ["Adapted", "adapt", "detect", "native_categories"]
+__all__ = ["Adapted", "Mapping", "adapt", "detect", "guess_mapping", "native_categories"]

@@ -62,6 +62,7 @@ CATEGORY_NAMES = {
         "state_based": "Конфлікт за участі держави",
         "non_state": "Недержавний конфлікт",
         "one_sided": "Одностороннє насильство",
+        "other": "інше або не вказано",
     },
 }
 
@@ -133,11 +134,87 @@ TEXT: dict[str, tuple[str, str]] = {
     "caption": (
         "Events in the five oblasts hit hardest by the 2022 occupation and the so-called "
         "'referendums' · {events} events, {rows} rows from {labels} · data up to {as_of}. "
-        "Every event links to its source; claims by one side are marked as claims.",
+        "{sources}",
         "Події в п'яти областях, що найбільше постраждали від окупації 2022 року та так званих "
         "«референдумів» · подій: {events}, рядків: {rows}, джерело даних: {labels} · дані до "
-        "{as_of}. Кожна подія має посилання на джерело; заяви однієї сторони позначено як заяви.",
+        "{as_of}. {sources}",
     ),
+    "sources_all_linked": (
+        "Every event links to its source; claims by one side are marked as claims.",
+        "Кожна подія має посилання на джерело; заяви однієї сторони позначено як заяви.",
+    ),
+    "sources_some_linked": (
+        "{linked} of {rows} rows link to their source; the others name their sources without a "
+        "link (ACLED and UCDP publish none per event) or give none.",
+        "Посилання на джерело мають {linked} з {rows} рядків; решта називає джерела без "
+        "посилання (ACLED і UCDP не публікують їх для окремих подій) або не має їх.",
+    ),
+    "no_title": ("(no title)", "(без назви)"),
+    "no_source": ("no source given", "джерело не вказано"),
+    "as_in_file": ("As given in the uploaded file", "Як у завантаженому файлі"),
+    "read_options": ("Reading options", "Параметри читання"),
+    "encoding": ("Text encoding", "Кодування тексту"),
+    "enc_auto": ("Detect", "Визначити"),
+    "date_order": ("Date order", "Порядок дат"),
+    "date_order_help": (
+        "How numbers like 05/02/2022 are read. Detect decides per column from the file's own "
+        "evidence and says how in the report.",
+        "Як читати дати на кшталт 05/02/2022. «Визначити» вирішує для кожного стовпця за даними "
+        "самого файлу й пояснює це у звіті.",
+    ),
+    "order_auto": ("Detect from the file", "Визначити за файлом"),
+    "order_dmy": ("Day first (31/12/2022)", "Спершу день (31/12/2022)"),
+    "order_mdy": ("Month first (12/31/2022)", "Спершу місяць (12/31/2022)"),
+    "order_ymd": ("Year first (22/12/31)", "Спершу рік (22/12/31)"),
+    "fmt_mapped": ("Map columns myself", "Зіставити стовпці вручну"),
+    "map_title": ("Map the columns of {name}", "Зіставте стовпці файлу {name}"),
+    "map_help": (
+        "Choose which column holds each field; a record needs a date and a place (coordinates "
+        "or an oblast). Guesses from the column names are filled in. The same mapping on the "
+        "command line: {args}",
+        "Виберіть, який стовпець містить кожне поле; запису потрібні дата й місце (координати "
+        "або область). Підказки за назвами стовпців уже заповнено. Те саме в командному рядку: "
+        "{args}",
+    ),
+    "map_why": (
+        "The file's columns match no known format (native, ACLED, UCDP GED): map them below.",
+        "Стовпці файлу не відповідають жодному відомому формату (власний, ACLED, UCDP GED): "
+        "зіставте їх нижче.",
+    ),
+    "map_preview": ("First rows of the file", "Перші рядки файлу"),
+    "map_none": ("— none —", "— немає —"),
+    "map_count": (
+        "{accepted} of {rows} records would be accepted with this mapping.",
+        "З цим зіставленням буде прийнято {accepted} з {rows} записів.",
+    ),
+    "map_needs": (
+        "Choose at least the start date and a place (latitude and longitude, or oblast).",
+        "Виберіть щонайменше дату початку й місце (широту й довготу або область).",
+    ),
+    "report_dates": (
+        "Dates in {column}: {explanation}.",
+        "Дати в стовпці {column}: {explanation}.",
+    ),
+    "report_near_border": (
+        "{n} record(s) lie just outside Ukraine's outline (within 5 km) and are placed in the "
+        "oblast they name, marked 'near the border'.",
+        "{n} запис(ів) лежать трохи за межами контуру України (до 5 км) і віднесені до "
+        "названої області з позначкою «біля кордону».",
+    ),
+    "near_border": ("near the border", "біля кордону"),
+    "field_fatalities": ("Fatalities", "Загиблі"),
+    "field_category": ("Category", "Категорія"),
+    "field_id": ("Id", "Ідентифікатор"),
+    "field_source_name": ("Source name", "Назва джерела"),
+    "field_source_url": ("Source URL", "Посилання на джерело"),
+    "field_description": ("Description", "Опис"),
+    "field_title": ("Title", "Назва"),
+    "field_settlement": ("Settlement", "Населений пункт"),
+    "field_oblast": ("Oblast / admin-1", "Область / адмінодиниця 1"),
+    "field_lon": ("Longitude", "Довгота"),
+    "field_lat": ("Latitude", "Широта"),
+    "field_end_date": ("End date", "Дата кінця"),
+    "field_start_date": ("Start date", "Дата початку"),
     "and": (" and ", " та "),
     "no_events_title": ("Oblast Events Map", "Карта подій в областях"),
     "no_valid_events": (

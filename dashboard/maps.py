@@ -386,12 +386,15 @@ def choropleth_layer(
 
 
 DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
+NEAR_BORDER = "near_border"  # events.NEAR_BORDER
 
 
 def _verification_html(ev, lang: str = "en") -> str:
     T = tr(lang)
     if ev.get(FORMAT) in DATASET_NAMES:  # not checked by us: say who coded it
         return escape(T("as_coded_by", dataset=DATASET_NAMES[ev[FORMAT]]))
+    if ev.get(FORMAT) == "mapped":
+        return escape(T("as_in_file"))
     verification = ev[VERIFICATION]
     if verification == "claimed":
         return f"<span class='oem-claim'>{escape(side_claim(str(ev[CLAIMED_BY]), lang))}</span>"
@@ -427,6 +430,8 @@ def _dataset_html(ev, lang: str = "en") -> str:
                 "fatalities_range", low=int(ev[FATALITIES_LOW]), high=int(ev[FATALITIES_HIGH])
             )
         parts.append(deaths)
+    if ev.get(NEAR_BORDER) is True:
+        parts.append(escape(T("near_border")))
     if ev.get(DATASET):
         label = dataset_label(str(ev[DATASET]), lang)
         parts.append(escape(T("record", dataset=label, id=str(ev[ID]))))
@@ -436,7 +441,7 @@ def _dataset_html(ev, lang: str = "en") -> str:
 POPUP_COLUMNS = [
     *(ID, START, END, CATEGORY, TITLE, DESCRIPTION, SOURCE_URL, SOURCE_NAME, VERIFICATION),
     *(CLAIMED_BY, FORMAT, DATASET, SETTLEMENT, EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, ACTOR2),
-    *(FATALITIES, FATALITIES_LOW, FATALITIES_HIGH),
+    *(FATALITIES, FATALITIES_LOW, FATALITIES_HIGH, NEAR_BORDER),
 ]  # what a popup shows (event_parts) and names a marker by
 POPUP_DESCRIPTION_CHARS = 400  # longer descriptions are cut in popups (the table has all)
 
@@ -457,12 +462,12 @@ def event_parts(ev, active: bool, lang: str = "en") -> tuple[str, ...]:
         _dates_html(ev, lang),
         chip,
         "1" if active else "",
-        escape(str(ev[TITLE])),
+        escape(str(ev[TITLE]) or tr(lang)("no_title")),
         escape(description),
         _dataset_html(ev, lang),
         _verification_html(ev, lang),
         escape(str(ev[SOURCE_URL]), quote=True),
-        escape(str(ev[SOURCE_NAME]) or str(ev[SOURCE_URL])),
+        escape(str(ev[SOURCE_NAME]) or str(ev[SOURCE_URL]) or tr(lang)("no_source")),
     )
 
 
@@ -477,7 +482,12 @@ def join_event(parts: tuple[str, ...], lang: str = "en") -> str:
     return (
         f"<div class='oem-ev'><div>{dates} {chip}{now}</div><b>{title}</b>"
         f"<div>{description}</div>{meta}<div>{status} · {escape(tr(lang)('source'))}: "
-        f"<a href='{url}' target='_blank' rel='noopener noreferrer'>{source}</a></div></div>"
+        + (
+            f"<a href='{url}' target='_blank' rel='noopener noreferrer'>{source}</a>"
+            if url
+            else source
+        )
+        + "</div></div>"
     )
 
 

@@ -110,10 +110,25 @@ EXTRA_SPELLINGS: dict[str, tuple[str, ...]] = {
         "Автономна Республіка Крим",
         "Республика Крым",
     ),
-    "UA-40": ("Sevastopol", "Sevastopil", "Севастополь", "Севастопіль"),
+    "UA-40": (
+        "Sevastopol",
+        "Sevastopil",
+        "Sevastopol Special Republican city",  # by analogy with UCDP's Kyiv
+        "Севастополь",
+        "Севастопіль",
+    ),
     # ACLED's admin1 "Kyiv" is the oblast; the city is "Kyiv City".
     "UA-32": ("Kyiv", "Kiev", "Kyiv Oblast", "Kiev Oblast", "Kyivska", "Київська", "Киевская"),
-    "UA-30": ("Kyiv City", "Kiev City", "City of Kyiv", "місто Київ", "город Киев"),
+    # UCDP GED's adm_1 for the capital is "Kiev Special Republican city".
+    "UA-30": (
+        "Kyiv City",
+        "Kiev City",
+        "City of Kyiv",
+        "Kiev Special Republican city",
+        "Kyiv Special Republican city",
+        "місто Київ",
+        "город Киев",
+    ),
     "UA-12": ("Dnipropetrovsk", "Dnipropetrovs'k", "Дніпропетровська", "Днепропетровская"),
     "UA-48": ("Mykolaiv", "Mykolayiv", "Nikolaev", "Миколаївська", "Николаевская"),
     "UA-51": ("Odesa", "Odessa", "Одеська", "Одесская"),

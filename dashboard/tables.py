@@ -1,14 +1,19 @@
 """Reading CSV, XLSX and Parquet files into a frame of raw strings, without losing a record.
 
-Text files: UTF-8 (with or without BOM), UTF-16 (BOM or not) and Windows-1251; comma,
-semicolon or tab delimited. Binary files are recognised by their first bytes, not their name.
+Text files: UTF-8 (with or without BOM), UTF-16 (BOM or not), and legacy code pages told apart
+by charset-normalizer (Windows-1251 Cyrillic, Windows-1252 Western, KOI8, ...), or the encoding the
+user names; comma, semicolon or tab delimited. Binary files are recognised by their first
+bytes, not their name.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
+import mmap
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +21,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from charset_normalizer import from_bytes
 
 from dashboard.config import RECORD
+from dashboard.textsafe import BIDI_CONTROLS, strip_bidi
 
 BINARY_PROBE_BYTES = 8192
 BINARY_MESSAGE = "the file looks binary, not a CSV, XLSX or Parquet file"
@@ -56,6 +63,7 @@ class RawTable:
     kind: str  # "csv", "xlsx" or "parquet"
     encoding: str = ""
     delimiter: str = ""
+    bidi_free: bool = False  # the source text was checked and holds no bidi control
 
     def describe(self) -> str:
         """E.g. 'CSV, UTF-16, tab-delimited' or 'XLSX (first sheet)'."""
@@ -96,8 +104,9 @@ def too_big_message(size: int, max_bytes: int) -> str:
     )
 
 
-def read_table(data: bytes) -> RawTable:
-    """Read CSV/TSV text, an XLSX workbook (first sheet) or a Parquet file into strings."""
+def read_table(data: bytes, encoding: str | None = None) -> RawTable:
+    """Read CSV/TSV text, an XLSX workbook (first sheet) or a Parquet file into strings.
+    ``encoding`` overrides the detection of a text file's encoding."""
     if not data.strip():
         raise UnreadableFile("the file is empty")
     if data[:4] == b"PK\x03\x04":
@@ -106,16 +115,21 @@ def read_table(data: bytes) -> RawTable:
         return _read_parquet(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableFile("old Excel .xls files are not supported: save it as .xlsx or CSV")
-    fast = _read_utf8_fast(data)
-    if fast is not None:
-        return fast
-    text, encoding = decode(data)
+    if encoding is None or _is_utf8(encoding):
+        fast = _read_utf8_fast(data)
+        if fast is not None:
+            return fast
+    text, used = decode(data, encoding)
+    text = skip_preamble(text)
     delimiter = sniff_delimiter(text)
     frame, malformed, header = read_csv_text(text, delimiter)
-    return RawTable(frame, malformed, header, "csv", encoding, delimiter)
+    clean = not any(ch in text for ch in BIDI_CHARS)
+    return RawTable(frame, malformed, header, "csv", used, delimiter, clean)
 
 
-def read_table_file(source: str | Path, max_bytes: int | None = None) -> RawTable:
+def read_table_file(
+    source: str | Path, max_bytes: int | None = None, encoding: str | None = None
+) -> RawTable:
     """``read_table`` for a file on disk. Clean UTF-8 text is streamed from the file, so a
     large export is never held in memory as bytes as well as parsed."""
     path = Path(source)
@@ -125,11 +139,12 @@ def read_table_file(source: str | Path, max_bytes: int | None = None) -> RawTabl
         size = path.stat().st_size
     except OSError:
         head, size = b"", 0  # read_bytes gives the message
-    if head.strip() and (max_bytes is None or size <= max_bytes) and size > len(head):
+    utf8 = encoding is None or _is_utf8(encoding)
+    if utf8 and head.strip() and (max_bytes is None or size <= max_bytes) and size > len(head):
         fast = _read_utf8_fast(head, path)
         if fast is not None:
             return fast
-    return read_table(read_bytes(path, max_bytes))
+    return read_table(read_bytes(path, max_bytes), encoding)
 
 
 def _read_utf8_fast(data: bytes, path: Path | None = None) -> RawTable | None:
@@ -187,7 +202,8 @@ def _read_utf8_fast(data: bytes, path: Path | None = None) -> RawTable | None:
     frame = pd.DataFrame(columns, copy=False)
     encoding = "UTF-8 with BOM" if bom else "UTF-8"
     malformed = pd.DataFrame(columns=[RECORD, "reason"])
-    return RawTable(frame, malformed, header, "csv", encoding, delimiter)
+    clean = not _bytes_hold_bidi(data if path is None else path)
+    return RawTable(frame, malformed, header, "csv", encoding, delimiter, clean)
 
 
 class _AllStrings(dict):
@@ -203,10 +219,76 @@ class _AllStrings(dict):
 _STR_MAPPER = {pa.large_string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: UTF-8 (BOM dropped), UTF-16 (BOM or not), Windows-1251."""
+# Code pages an events file may be in when it is not Unicode, most common first: when several
+# decode the bytes to the same text (a Western file with only ’ “ ” – Ë ·), the first is named.
+LEGACY_ENCODINGS = (
+    "cp1252",
+    "cp1251",
+    "cp1250",
+    "iso8859_15",
+    "iso8859_1",
+    "koi8_u",
+    "koi8_r",
+    "cp866",
+    "iso8859_5",
+    "mac_cyrillic",
+    "cp1257",
+    "iso8859_2",
+)
+ENCODING_NAMES = {
+    "utf_8": "UTF-8",
+    "utf_8_sig": "UTF-8 with BOM",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16 LE",
+    "utf_16_be": "UTF-16 BE",
+    "cp1252": "Windows-1252",
+    "cp1251": "Windows-1251",
+    "cp1250": "Windows-1250",
+    "cp1257": "Windows-1257",
+    "iso8859_15": "ISO-8859-15",
+    "iso8859_1": "ISO-8859-1",
+    "iso8859_2": "ISO-8859-2",
+    "iso8859_5": "ISO-8859-5",
+    "koi8_u": "KOI8-U",
+    "koi8_r": "KOI8-R",
+    "cp866": "CP866 (DOS Cyrillic)",
+    "mac_cyrillic": "Mac Cyrillic",
+}
+ENCODING_CHOICES = ("utf_8", "utf_16", "cp1251", "cp1252", "cp1250", "koi8_u", "koi8_r", "cp866")
+
+
+def codec_name(name: str) -> str:
+    """Python's codec name for an encoding name a user may write (``Windows-1252``, ``latin1``);
+    UnreadableFile for an unknown one."""
+    try:
+        return codecs.lookup(str(name).strip()).name.replace("-", "_")
+    except (LookupError, ValueError):
+        choices = ", ".join(ENCODING_NAMES[c] for c in ENCODING_CHOICES)
+        raise UnreadableFile(
+            f"unknown encoding {str(name)[:40]!r} (for example {choices})"
+        ) from None
+
+
+def encoding_label(codec: str) -> str:
+    """'Windows-1252' for cp1252, and so on."""
+    return ENCODING_NAMES.get(codec, codec)
+
+
+def _is_utf8(name: str) -> bool:
+    return codec_name(name) in ("utf_8", "utf_8_sig")
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Text and the encoding used (its usual name): the one given; else UTF-8 (BOM dropped),
+    UTF-16 (BOM or not), or the legacy code page charset-normalizer finds most plausible."""
     if not data.strip():
         raise UnreadableFile("the file is empty")
+    if encoding:
+        codec = codec_name(encoding)
+        if codec == "utf_8" and data.startswith(b"\xef\xbb\xbf"):
+            codec = "utf_8_sig"
+        label = encoding_label(codec) + " (as you chose)"
+        return _text_only(_decode(data, codec, encoding_label(codec))), label
     if data.startswith(b"\xef\xbb\xbf"):
         return _text_only(_decode(data, "utf-8-sig", "UTF-8 with BOM")), "UTF-8 with BOM"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -224,8 +306,70 @@ def decode(data: bytes) -> tuple[str, str]:
         return _text_only(data.decode("utf-8")), "UTF-8"
     except UnicodeDecodeError:
         pass
-    # Not UTF-8: the other encoding Ukrainian and Russian spreadsheets are saved in.
-    return _text_only(_decode(data, "cp1251", "UTF-8 or Windows-1251")), "Windows-1251"
+    for codec in detect_legacy(data):
+        try:
+            return _text_only(data.decode(codec)), encoding_label(codec)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(
+        "the file's encoding was not recognised (not UTF-8, UTF-16 or a Windows/KOI8 code page): "
+        "choose its encoding"
+    )
+
+
+def detect_legacy(data: bytes) -> list[str]:
+    """Legacy code pages that could have written ``data``, most plausible first.
+
+    charset-normalizer proposes the candidates; on the short texts of a small file it often
+    prefers a Central European page ("Ęčĺâ" for "Киев"), so they are ranked again by how
+    the decoded text reads as Ukrainian, Russian or Western European text (``plausibility``),
+    its order breaking ties. Code pages that decode the bytes identically keep the order of
+    LEGACY_ENCODINGS (a Western file with only ’ “ ” – Ë · is named Windows-1252)."""
+    matches = from_bytes(data[: 1 << 20], cp_isolation=list(LEGACY_ENCODINGS))
+    ordered: list[str] = []
+    for match in matches:
+        same = {codec_name(c) for c in (match.encoding, *match.could_be_from_charset)}
+        ordered += [c for c in LEGACY_ENCODINGS if c in same and c not in ordered]
+    sample = data[:PLAUSIBILITY_BYTES]
+    # Nothing proposed (charset-normalizer finds short KOI8 texts too chaotic): rank them all.
+    ordered = ordered[:MAX_CANDIDATES] or list(LEGACY_ENCODINGS)
+    scores = {c: plausibility(sample.decode(c, errors="replace")) for c in ordered}
+    return sorted(ordered, key=lambda c: -scores[c])  # stable: ties keep the detector's order
+
+
+PLAUSIBILITY_BYTES = 256 * 1024
+MAX_CANDIDATES = 8
+_NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+_NON_ASCII_OTHER = re.compile(r"[^\x00-\x7f\w]")
+_PUNCTUATION = "’‘“”„–—…·«»°€№"
+_CYRILLIC = set("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэъё")
+_CYRILLIC |= {ch.upper() for ch in _CYRILLIC}
+_LATIN_1 = {chr(c) for c in range(0xC0, 0x100)} - {"×", "÷"}
+_CASE_FLIP = re.compile(r"[^\W\d_A-Z]\w*?[A-ZА-ЯҐЄІЇЁ]")
+
+
+def plausibility(text: str) -> float:
+    """How much a decoded text's non-ASCII characters read like real Ukrainian, Russian or
+    Western European text: Ukrainian/Russian words of two letters or more and accented Latin
+    words score, typographic punctuation scores a little; a word mixing Latin and Cyrillic
+    letters ("NOЛL"), a capital after a small letter ("ыЩЇз"), and any other character
+    (Central European or Serbian letters, box drawing, symbols) cost."""
+    score = 0.0
+    for word in _NON_ASCII_WORD.findall(text):
+        cyrillic = sum(ch in _CYRILLIC for ch in word)
+        latin = sum(ch.isascii() or ch in _LATIN_1 for ch in word)
+        other = len(word) - cyrillic - latin
+        if cyrillic and latin:
+            score -= 3 * (len(word) - sum(ch.isascii() for ch in word))
+        elif cyrillic:
+            score += cyrillic if len(word) > 1 else 0
+            score -= 2 * len(_CASE_FLIP.findall(word))
+        else:
+            score += latin - sum(ch.isascii() for ch in word)
+        score -= other
+    for ch in _NON_ASCII_OTHER.findall(text):
+        score += 0.5 if ch in _PUNCTUATION else -1
+    return score
 
 
 def _text_only(text: str) -> str:
@@ -242,6 +386,21 @@ def _decode(data: bytes, codec: str, name: str) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"the file is not valid {name} (byte {exc.start})") from None
+
+
+PREAMBLE_LINES = 10
+
+
+def skip_preamble(text: str) -> str:
+    """The text from its header row on: an export tool's note above the header ("(Sample)",
+    a title, blank lines) is dropped when the lines after it are all much wider."""
+    lines = text[:SNIFF_CHARS].splitlines(keepends=True)[: PREAMBLE_LINES + 20]
+    widths = [max(len(line.split(d)) for d in DELIMITERS) for line in lines]
+    for k in range(1, min(PREAMBLE_LINES, len(lines) - 2) + 1):
+        rest = widths[k : k + 5]
+        if len(rest) >= 2 and min(rest) >= 3 and all(w * 2 <= min(rest) for w in widths[:k]):
+            return text[sum(len(line) for line in lines[:k]) :]
+    return text
 
 
 def sniff_delimiter(text: str) -> str:
@@ -424,3 +583,39 @@ def _read_parquet(data: bytes) -> RawTable:
     frame = strings.set_axis(clean_header(header), axis=1)
     frame.insert(0, RECORD, range(1, len(frame) + 1))
     return RawTable(frame, pd.DataFrame(columns=[RECORD, "reason"]), header, "parquet")
+
+
+BIDI_CHARS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+_BIDI_UTF8 = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")  # BIDI_CHARS in UTF-8
+
+
+def _bytes_hold_bidi(source: bytes | Path) -> bool:
+    """True when UTF-8 bytes (or a file of them) hold a bidi control: one scan of the bytes,
+    far cheaper than a regular expression over every column."""
+    if isinstance(source, bytes):
+        return _BIDI_UTF8.search(source) is not None
+    with source.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        return _BIDI_UTF8.search(m) is not None
+
+
+def neutralise_bidi(table: RawTable) -> RawTable:
+    """The table with Unicode bidirectional controls removed from every cell and header (only
+    columns that hold one are rewritten: a large file usually has none)."""
+    if table.bidi_free:
+        return table
+    frame = table.frame
+    changed = {}
+    pattern = BIDI_CONTROLS.pattern
+    for name in frame.columns[1:]:
+        column = frame[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            hits = column.astype(str).str.contains(pattern, regex=True, na=False)
+            if hits.any():
+                changed[name] = column.where(~hits, column[hits].map(strip_bidi))
+    header = [strip_bidi(h) for h in table.header]
+    names = [strip_bidi(c) for c in frame.columns]
+    if not changed and header == table.header and names == list(frame.columns):
+        return table
+    frame = frame.assign(**changed) if changed else frame.copy(deep=False)
+    frame.columns = names
+    return RawTable(frame, table.malformed, header, table.kind, table.encoding, table.delimiter)

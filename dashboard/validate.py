@@ -1,10 +1,14 @@
 """Validate an events file.
 
-    python -m dashboard.validate PATH [--format auto|native|acled|ucdp] [--json]
-                                      [--rejected OUT.csv]
+    python -m dashboard.validate PATH [--format auto|native|acled|ucdp|mapped] [--json]
+        [--rejected OUT.csv] [--accepted OUT.csv] [--date-order dmy|mdy|ymd]
+        [--encoding NAME] [--map FIELD=COLUMN ...]
 
-PATH is CSV/TSV (UTF-8, UTF-16 or Windows-1251; comma, semicolon or tab), XLSX or Parquet, in
-the native format (data/README.md), an ACLED export or UCDP GED (with or without a header).
+PATH is CSV/TSV (UTF-8, UTF-16 or a legacy code page such as Windows-1251/1252; comma,
+semicolon or tab), XLSX or Parquet, in the native format (data/README.md), an ACLED export,
+UCDP GED (with or without a header), or any table mapped field by field with --map (for
+example --map start_date=date --map lat=lat --map lon=lon --map title=title
+--map source_url=link --map oblast=province).
 Exit status: 0 every record accepted, 1 some rejected, 2 the file cannot be used at all.
 """
 
@@ -17,9 +21,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard import dates, formats
 from dashboard.config import FIVE_OBLASTS, OBLAST_NAMES_EN, RECORD
-from dashboard.events import FORMAT_CHOICES, LoadResult, UnreadableFile, load_events
-from dashboard.exports import safe_csv_bytes
+from dashboard.events import (
+    FORMAT_CHOICES,
+    LoadResult,
+    ReadOptions,
+    UnreadableFile,
+    load_events,
+    read_raw,
+)
+from dashboard.exports import accepted_frame, safe_csv_bytes
 
 MAX_LISTED = 20  # rejected records listed in the text report
 
@@ -39,6 +51,10 @@ def summary(result: LoadResult) -> dict:
         "format": result.format,
         "variant": result.variant,
         "read_as": result.read_as,
+        "encoding": result.read_as.split(", ")[1] if result.read_as.startswith("CSV") else "",
+        "near_border": result.near_border,
+        "dates": [d.as_dict() for d in result.dates],
+        "mapping": result.mapping.as_dict() if result.mapping else None,
     }
 
 
@@ -69,6 +85,16 @@ def text_report(path: str, result: LoadResult) -> str:
         ],
         f"  outside the five oblasts (other oblasts, national, international): {s['outside']}",
     ]
+    if result.near_border:
+        lines.append(
+            f"  near the border (a point just outside Ukraine, placed by its oblast name): "
+            f"{result.near_border}"
+        )
+    for d in result.dates:
+        ambiguous = f"; {d.ambiguous:,} of {d.values:,} values ambiguous" if d.ambiguous else ""
+        lines.append(f"dates in {d.column}: {d.explanation}{ambiguous}")
+    if result.mapping is not None:
+        lines.append(f"mapping: {result.mapping.as_args() or '(none)'}")
     if s["errors"]:
         lines.append("rejections by reason:")
         for reason, n in result.reasons().items():
@@ -93,9 +119,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--rejected", type=Path, help="write rejected records to this CSV")
+    parser.add_argument(
+        "--accepted",
+        type=Path,
+        help="write accepted records to this CSV, in the native columns (it validates clean)",
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=dates.ORDERS,
+        help="order of numeric dates (default: decided per column from the file's evidence)",
+    )
+    parser.add_argument(
+        "--encoding", help="the text file's encoding, e.g. cp1252 (default: detected)"
+    )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help=f"map a column onto a field ({', '.join(formats.MAP_FIELDS)}); repeatable",
+    )
     args = parser.parse_args(argv)
     try:
-        result = load_events(args.path, fmt=args.format)
+        result = _load(args)
     except UnreadableFile as exc:
         if args.json:
             print(json.dumps(unusable_summary(args.path, exc), ensure_ascii=False))
@@ -106,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.rejected:
         args.rejected.write_bytes(safe_csv_bytes(result.rejected))
+    if args.accepted:
+        args.accepted.write_bytes(safe_csv_bytes(accepted_frame(result.events)))
     if args.json:
         print(json.dumps(summary(result), ensure_ascii=False))
     else:
@@ -113,5 +161,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result.rejected.empty else 1
 
 
+def _load(args) -> LoadResult:
+    """The file as the options say; a --map needs the file's columns, so it is read first."""
+    options = ReadOptions(args.format, args.date_order, args.encoding)
+    if not args.map:
+        return load_events(args.path, options=options)
+    table = read_raw(args.path, encoding=args.encoding)
+    try:
+        mapping = formats.parse_map_args(args.map, list(table.frame.columns[1:]))
+    except ValueError as exc:
+        raise UnreadableFile(str(exc), rows=len(table.frame) + len(table.malformed)) from None
+    options = ReadOptions("mapped", args.date_order, args.encoding, mapping)
+    return load_events(args.path, options=options, table=table)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except BrokenPipeError:  # `... | head`: the reader has all it wanted
+        sys.stderr.close()
+        raise SystemExit(0) from None

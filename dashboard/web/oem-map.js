@@ -61,8 +61,9 @@
     var s = p.s;
     return "<div class='oem-ev'><div>" + s[e[0]] + " " + s[e[1]] + (e[2] ? s[p.t.now] : "") +
       "</div><b>" + s[e[3]] + "</b><div>" + s[e[4]] + "</div>" + s[e[5]] + "<div>" + s[e[6]] +
-      " · " + s[p.t.source] + ": <a href='" + s[e[7]] +
-      "' target='_blank' rel='noopener noreferrer'>" + s[e[8]] + "</a></div></div>";
+      " · " + s[p.t.source] + ": " + (s[e[7]] ? "<a href='" + s[e[7]] +
+      "' target='_blank' rel='noopener noreferrer'>" + s[e[8]] + "</a>" : s[e[8]]) +
+      "</div></div>";
   }
 
   OEM.popupHtml = function (p, m) {

@@ -46,14 +46,14 @@ def expander_labels(app) -> list[str]:
 def test_upload_is_validated_reported_and_shown(acled_page):
     app = acled_page
     report = next(x for x in expander_labels(app) if x.startswith("Validation report"))
-    assert "6 of 12 records accepted, 6 rejected" in report
+    assert "7 of 12 records accepted, 5 rejected" in report
     rejected = next(d for d in app.dataframe if "reason" in d.value.columns).value
-    assert list(rejected["record"]) == [7, 8, 9, 10, 11, 12]
-    assert "duplicate event_id_cnty 'UKR1001'" in rejected["reason"].iloc[4]
+    assert list(rejected["record"]) == [8, 9, 10, 11, 12]
+    assert "duplicate event_id_cnty 'UKR1001'" in rejected["reason"].iloc[3]
     assert app.download_button(key="download_rejected") is not None
     assert app.radio(key="dataset").value == "Uploaded"
     assert set(shown(app)["format"]) == {"acled"}
-    assert len(shown(app)) == 6  # cumulative up to the last date of the file
+    assert len(shown(app)) == 7  # cumulative up to the last date of the file
     assert any("Upload: acled_current.csv" in plain(c.value) for c in app.caption)
     assert any("Read as ACLED (current columns); CSV, UTF-8" in c.value for c in app.caption)
 
@@ -102,9 +102,12 @@ def test_events_outside_the_five_are_counted_and_drawn_on_request(acled_page):
 def test_unusable_upload_says_why_and_keeps_the_bundled_map():
     bad = samples.FIXTURES[[f.name for f in samples.FIXTURES].index("missing_column.csv")]
     app = upload(page(), "wrong.csv", bad.build())
+    # A table in no known format is offered the mapping form, which says why.
+    assert any("Map the columns of wrong.csv" in plain(x.value) for x in app.subheader)
+    assert any("missing required column(s) source_url" in plain(i.value) for i in app.info)
+    app.selectbox(key="map_start_date").set_value("").run()  # no date: nothing can load
     message = plain(app.error[0].value)
     assert "wrong.csv cannot be used" in message
-    assert "missing required column(s) source_url" in message
     assert "None of its 2 records were loaded" in message
     assert set(shown(app)["format"]) == {"native"}
 
@@ -142,10 +145,11 @@ def test_hostile_upload_is_escaped_in_popups_and_tooltips():
 def test_markdown_in_file_and_column_names_is_shown_as_text():
     name = "![x](http://example.org/p.png)[a](javascript:alert(1)).csv"
     app = upload(page(), name, b"![img](http://example.org/q.png),b\n1,2\n")
-    message = app.error[0].value
-    assert "](" not in message.replace("\\]\\(", "")  # every bracket escaped
-    assert "\\!\\[x\\]\\(http\\:" in message
-    assert plain(message).startswith(name + " cannot be used")
+    form = next(x.value for x in app.subheader if "Map the columns" in plain(x.value))
+    for message in (app.error[0].value, form):
+        assert "](" not in message.replace("\\]\\(", "")  # every bracket escaped
+        assert "\\!\\[x\\]\\(http\\:" in message
+    assert plain(app.error[0].value).startswith(name + " cannot be used")
 
 
 def test_a_new_file_under_the_same_name_replaces_the_old_one(acled_page):
@@ -155,6 +159,6 @@ def test_a_new_file_under_the_same_name_replaces_the_old_one(acled_page):
     view = app.session_state["_view"]
     assert set(view.shown["id"]).isdisjoint(first_ids - {"UKR1001"})
     assert view.date == pd.Timestamp("2025-05-16")  # the new file's last date
-    # Class breaks were rebuilt for the new file: its ten events are all in Donetsk.
-    assert view.counts.loc["UA-14", "total"] == 10
-    assert view.breaks[-1] == 10
+    # Class breaks were rebuilt for the new file: its 13 events are all in Donetsk.
+    assert view.counts.loc["UA-14", "total"] == 13
+    assert view.breaks[-1] == 13

@@ -65,6 +65,7 @@ def test_every_event_has_http_source_and_known_category(events):
         parsed = urlparse(url)
         assert parsed.scheme in ("http", "https") and parsed.netloc, url
     assert set(events["category"]) <= set(CATEGORIES)
+    assert (events["title"].str.strip() != "").all()  # analysts' files may leave it blank
 
 
 def test_sources_are_canonical_not_mirrors(events):

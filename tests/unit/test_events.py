@@ -18,9 +18,9 @@ def only_reason(result):
 @pytest.mark.parametrize(
     ("override", "reason"),
     [
-        ({"start_date": "23/09/2022"}, "bad start_date '23/09/2022'"),
+        ({"start_date": "23/09/2022 25:00"}, "bad start_date '23/09/2022 25:00'"),
         ({"start_date": "2022-02-30"}, "bad start_date '2022-02-30'"),
-        ({"start_date": "09-23-2022"}, "bad start_date '09-23-2022'"),
+        ({"start_date": "2022-13-01"}, "bad start_date '2022-13-01'"),
         ({"start_date": ""}, "start_date is empty"),
         ({"end_date": "2022-09-01"}, "end_date is before start_date"),
         ({"end_date": "soon"}, "bad end_date 'soon'"),
@@ -30,14 +30,12 @@ def only_reason(result):
         ({"verification": "maybe"}, "unknown verification 'maybe'"),
         ({"source_url": "javascript:alert(1)"}, "source_url must be an http(s) address"),
         ({"source_url": "ftp://example.org/x"}, "source_url must be an http(s) address"),
-        ({"source_url": ""}, "source_url is empty"),
         ({"verification": "claimed"}, "a claimed event needs claimed_by"),
         ({"lat": "47.1", "lon": ""}, "lat and lon must be given together"),
         ({"lat": "north", "lon": "37"}, "bad lat 'north'"),
         ({"lat": "95", "lon": "37"}, "lat is outside -90..90"),
         ({"scope": "national"}, "a national/international event names no oblast"),
         ({"scope": "galactic"}, "unknown scope 'galactic'"),
-        ({"title": ""}, "title is empty"),
     ],
 )
 def test_bad_record_is_rejected_with_reason(regions, override, reason):
@@ -46,6 +44,13 @@ def test_bad_record_is_rejected_with_reason(regions, override, reason):
     assert result.rows == 2
     assert reason in only_reason(result)
     assert result.rejected.iloc[0]["record"] == 2
+
+
+@pytest.mark.parametrize("missing", ["title", "source_url"])
+def test_a_missing_title_or_source_is_kept_blank_never_invented(regions, missing):
+    result = load([row(), row(id="t-2", **{missing: ""})], regions)
+    assert result.accepted == 2
+    assert result.events.set_index("id").loc["t-2", missing] == ""
 
 
 def test_several_reasons_are_all_reported(regions):
