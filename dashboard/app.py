@@ -833,6 +833,8 @@ def sources_sentence(events: pd.DataFrame, T) -> str:
     linked = int((events[SOURCE_URL].fillna("") != "").sum())
     if linked == len(events):
         return T("sources_all_linked")
+    if linked == 0:
+        return T("sources_none_linked")
     return T("sources_some_linked", linked=f"{linked:,}", rows=f"{len(events):,}")
 
 

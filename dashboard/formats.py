@@ -83,6 +83,23 @@ ACLED_EXPECTED = (
     "fatalities",
 )
 UCDP_SIGNATURE = ("id", "date_start", "type_of_violence", "latitude", "longitude", "best")
+# Columns only UCDP GED has: two of them beside date_start and the coordinates make an extract.
+UCDP_MARKERS = {
+    "type_of_violence",
+    "best",
+    "relid",
+    "side_a",
+    "side_b",
+    "dyad_name",
+    "conflict_name",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "date_prec",
+    "deaths_civilians",
+    "source_article",
+}
 UCDP_EXPECTED = (*UCDP_SIGNATURE[:3], "date_end", "adm_1", "latitude", "longitude", "best")
 EXPECTED = {
     "native": REQUIRED_COLUMNS,
@@ -139,6 +156,8 @@ def detect(columns: list[str]) -> str | None:
         return "acled"
     if all(c in cols for c in UCDP_SIGNATURE):
         return "ucdp"
+    if {"date_start", "latitude", "longitude"} <= cols and len(UCDP_MARKERS & cols) >= 2:
+        return "ucdp"  # an extract that dropped some of the signature (id, type, best)
     return None
 
 
@@ -334,6 +353,7 @@ def _from_acled(raw: pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
 
 
 def _from_ucdp(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    ident = _col(raw, "id") if "id" in raw.columns else "record-" + raw[RECORD].astype(str)
     kind = _col(raw, "type_of_violence")
     # Exports from Stata/R sometimes write 1 as 1.0.
     kind = kind.str.replace(r"^(\d)\.0+$", r"\1", regex=True)
@@ -341,9 +361,11 @@ def _from_ucdp(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     where = _col(raw, "where_description")
     side_a, side_b = _col(raw, "side_a"), _col(raw, "side_b")
     best, low, high = _col(raw, "best"), _col(raw, "low"), _col(raw, "high")
-    deaths = ("Deaths: best " + best + " (low " + low + ", high " + high + ")").where(
-        best != "", ""
-    )
+    deaths = (
+        "Deaths: best "
+        + best
+        + (" (low " + low + ", high " + high + ")").where((low != "") & (high != ""), "")
+    ).where(best != "", "")
     sources = _joined(_col(raw, "source_headline"), _col(raw, "source_article"), sep=" · ")
     description = _joined(_joined(side_a, side_b, sep=" vs "), deaths, sources, sep=". ")
     type_label = category.map(UCDP_CATEGORIES).fillna("")
@@ -352,8 +374,8 @@ def _from_ucdp(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     frame = pd.DataFrame(
         {
             RECORD: raw[RECORD],
-            ID: _col(raw, "id"),
-            GROUP_ID: _col(raw, "id"),
+            ID: ident,
+            GROUP_ID: ident,
             START: start,
             END: end.where(end.str[:10] != start.str[:10], ""),
             DATE_PRECISION: _col(raw, "date_prec").map(_UCDP_PRECISION).fillna("approximate"),
@@ -361,7 +383,8 @@ def _from_ucdp(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
             SETTLEMENT: where,
             LAT: _col(raw, "latitude"),
             LON: _col(raw, "longitude"),
-            CATEGORY: category.fillna(kind),
+            # An extract without type_of_violence: the events are UCDP's, of no stated type.
+            CATEGORY: category.fillna(kind) if "type_of_violence" in raw.columns else OTHER,
             TITLE: _joined(type_label, where, sep=" – "),
             DESCRIPTION: description,
             SOURCE_NAME: _col(raw, "source_office"),
@@ -422,17 +445,17 @@ _GUESSES: dict[str, tuple[str, ...]] = {
     LON: "lon lng long longitude x lon_dd coord_lon",
     OBLAST: "oblast admin1 adm_1 adm1 province region state oblast_name область region_name",
     SETTLEMENT: "settlement location city town village place locality where_description "
-    "place_name населений_пункт",
+    "place_name town_city city_town населений_пункт",
     TITLE: "title headline name summary event subject",
-    DESCRIPTION: "description notes details text body comment comments content",
+    DESCRIPTION: "description notes details brief_description text body comment comments content",
     SOURCE_URL: "source_url link url href sourcelink source_link links",
     SOURCE_NAME: "source_name source outlet publisher media",
     ID: "id event_id uid identifier record_id incident_id",
-    CATEGORY: "category type event_type kind tag classification",
+    CATEGORY: "category type event_type event_group kind tag classification",
     FATALITIES: "fatalities deaths killed dead casualties best",
 }
 GUESSES = {f: tuple(words.split()) for f, words in _GUESSES.items()}
-_FOLD = re.compile(r"[\s\-.]+")
+_FOLD = re.compile(r"[\s\-./]+")
 NO_COLUMN = ""
 
 
@@ -560,7 +583,7 @@ def native_categories(fmt: str) -> tuple[str, ...]:
     return {
         "native": ALL_CATEGORIES,  # what our own exports (--accepted) write, from any format
         "acled": tuple(ACLED_CATEGORIES),
-        "ucdp": tuple(UCDP_CATEGORIES),
+        "ucdp": (*UCDP_CATEGORIES, OTHER),  # OTHER: an extract without type_of_violence
         "mapped": ALL_CATEGORIES,
     }[fmt]
 

@@ -149,6 +149,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Посилання на джерело мають {linked} з {rows} рядків; решта називає джерела без "
         "посилання (ACLED і UCDP не публікують їх для окремих подій) або не має їх.",
     ),
+    "sources_none_linked": (
+        "No row shown links to its source: ACLED and UCDP name their sources without links "
+        "(see each popup).",
+        "Жоден показаний рядок не має посилання на джерело: ACLED і UCDP називають джерела без "
+        "посилань (див. спливні вікна).",
+    ),
     "no_title": ("(no title)", "(без назви)"),
     "no_source": ("no source given", "джерело не вказано"),
     "as_in_file": ("As given in the uploaded file", "Як у завантаженому файлі"),

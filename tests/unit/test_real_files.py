@@ -160,3 +160,18 @@ def test_only_its_ambiguous_records_are_still_read_month_first(real_path, tmp_pa
     by_id = {r[0]: r for r in kept}
     for ident, day in zip(accepted["id"], accepted["start_date"], strict=True):
         assert day == _month_first(by_id[ident][start]).isoformat(), ident
+
+
+def test_an_extract_of_21_columns_loads_as_ucdp(real_path, tmp_path):
+    """A GED extract that kept 21 of the 49 columns, without id or type_of_violence."""
+    frame = pd.read_csv(real_path, encoding="cp1252", dtype=str, keep_default_na=False)
+    kept = (
+        "year conflict_name dyad_name side_a side_b source_article where_prec "
+        "where_description adm_1 adm_2 latitude longitude country region date_prec date_start "
+        "date_end deaths_civilians best high low"
+    ).split()
+    path = tmp_path / "ged-21.csv"
+    frame[kept].to_csv(path, index=False)
+    data = _validate(path, "--json")
+    assert (data["format"], data["variant"]) == ("ucdp", "UCDP GED (21 of its 49 columns)")
+    assert data["rows"] == 3883 and data["accepted"] >= 3860
