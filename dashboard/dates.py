@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 DMY, MDY, YMD = "dmy", "mdy", "ymd"
@@ -171,17 +172,27 @@ class ColumnDates:
     readings: dict[str, Reading]
     counts: dict[str, int]
 
+    codes: np.ndarray | None = None  # per row, the index of its value in ``uniques``
+    uniques: list[str] | None = None
+
     @classmethod
-    def of(cls, name: str, text: pd.Series, split: str | None = None) -> ColumnDates:
+    def of(
+        cls, name: str, text: pd.Series, split: str | None = None, trimmed: bool = False
+    ) -> ColumnDates:
         """Analyse a column; ``split`` reads each cell as several dates (UCDP ``source_date``
-        joins its sources' dates with ';')."""
-        text = text.fillna("").astype(str).str.strip()
-        counts = text.value_counts()
+        joins its sources' dates with ';'); ``trimmed``: the cells are already stripped
+        strings (a large file's column is then not copied). Each distinct value is read once."""
+        text = text.fillna("") if trimmed else text.fillna("").astype(str).str.strip()
         if split:
             counts = text.str.split(split).explode().str.strip().value_counts()
-        counts = {k: int(v) for k, v in counts.items() if k}
+            counts = {k: int(v) for k, v in counts.items() if k}
+            return cls(name, text, {v: read_value(v) for v in counts}, counts)
+        codes, uniques = pd.factorize(text, use_na_sentinel=False)
+        uniques = [str(u) for u in uniques]
+        tally = np.bincount(codes, minlength=len(uniques))
+        counts = {u: int(n) for u, n in zip(uniques, tally, strict=True) if u}
         readings = {value: read_value(value) for value in counts}
-        return cls(name, text, readings, counts)
+        return cls(name, text, readings, counts, np.asarray(codes), uniques)
 
     def _rows(self, test) -> int:
         return sum(n for value, n in self.counts.items() if test(self.readings[value]))
@@ -258,14 +269,12 @@ def _by_proofs(dmy: int, mdy: int) -> tuple[str | None, bool]:
 
 def _by_records(column: ColumnDates, evidence: Evidence, partner: tuple[ColumnDates, bool] | None):
     """(order, explanation) from readings that contradict the same record's other facts."""
-    readings = column.readings
-    ambiguous = column.text.map(lambda v: v in readings and readings[v].ambiguous)
+    day_all, month_all = _readings_by_row(column, DMY), _readings_by_row(column, MDY)
+    ambiguous = day_all.notna() & month_all.notna() & (day_all != month_all)
     if not ambiguous.any():
         return None, ""
     idx = ambiguous[ambiguous].index
-    values = column.text[idx]
-    day = pd.to_datetime(values.map(lambda v: readings[v].dmy))
-    month = pd.to_datetime(values.map(lambda v: readings[v].mdy))
+    day, month = day_all[idx], month_all[idx]
     impossible = {DMY: 0, MDY: 0}
     said = []
     for what, bound in evidence.not_after:
@@ -275,9 +284,8 @@ def _by_records(column: ColumnDates, evidence: Evidence, partner: tuple[ColumnDa
         said.append(what)
     if partner is not None:  # read the same way, an end cannot come before its start
         other_col, other_is_end = partner
-        other = other_col.text.reindex(idx)
-        p_day = pd.to_datetime(other.map(lambda v: _only(other_col, v, DMY)))
-        p_month = pd.to_datetime(other.map(lambda v: _only(other_col, v, MDY)))
+        p_day = _readings_by_row(other_col, DMY).reindex(idx)
+        p_month = _readings_by_row(other_col, MDY).reindex(idx)
         if other_is_end:
             impossible[DMY] += int((p_day < day).sum())
             impossible[MDY] += int((p_month < month).sum())
@@ -300,13 +308,18 @@ def _by_records(column: ColumnDates, evidence: Evidence, partner: tuple[ColumnDa
     return order, text
 
 
-def _only(column: ColumnDates, value: str, order: str):
-    reading = column.readings.get(value)
-    if reading is None:
-        return None
-    if reading.fixed is not None:
-        return reading.fixed
-    return reading.dmy if order == DMY else reading.mdy
+def _readings_by_row(column: ColumnDates, order: str) -> pd.Series:
+    """Each row's date read in ``order`` (a fixed date as it is; NaT where impossible)."""
+
+    def read(value: str):
+        reading = column.readings.get(value)
+        if reading is None:
+            return np.datetime64("NaT", "ns")
+        chosen = reading.fixed or (reading.dmy if order == DMY else reading.mdy)
+        return np.datetime64(chosen, "ns") if chosen else np.datetime64("NaT", "ns")
+
+    per_unique = np.array([read(u) for u in column.uniques], dtype="datetime64[ns]")
+    return pd.Series(per_unique[column.codes], index=column.text.index)
 
 
 def decide(
@@ -386,7 +399,9 @@ def decide(
 
 
 def apply(column: ColumnDates, decision: DateDecision) -> tuple[pd.Series, pd.Series]:
-    """(dates as datetime64[ns] with NaT where not read, a reason per rejected cell or '')."""
+    """(dates as datetime64[ns] with NaT where not read, a reason for each rejected cell: a
+    Series holding only the rejected rows). Each distinct value is decided once, then spread
+    over the rows by its code."""
     order = decision.order
     lookup: dict[str, date | None] = {}
     reasons: dict[str, str] = {}
@@ -424,9 +439,23 @@ def apply(column: ColumnDates, decision: DateDecision) -> tuple[pd.Series, pd.Se
             lookup[value] = None
         else:
             lookup[value] = reading.dmy or reading.mdy
-    parsed = pd.to_datetime(column.text.map(lookup), errors="coerce").astype("datetime64[ns]")
-    why = column.text.map(reasons).astype(object)
-    why = why.where(why.notna(), "")
+    if column.codes is None:  # a split column: evidence only, never applied
+        raise ValueError("apply() needs a column read without split")
+    per_unique = np.array(
+        [
+            np.datetime64(lookup[u], "ns") if lookup.get(u) else np.datetime64("NaT", "ns")
+            for u in column.uniques
+        ],
+        dtype="datetime64[ns]",
+    )
+    parsed = pd.Series(per_unique[column.codes], index=column.text.index)
+    bad = [i for i, u in enumerate(column.uniques) if u in reasons]
+    rows = np.flatnonzero(np.isin(column.codes, bad)) if bad else np.array([], dtype=int)
+    why = pd.Series(
+        [reasons[column.uniques[c]] for c in column.codes[rows]],
+        index=column.text.index[rows],
+        dtype=object,
+    )
     return parsed, why
 
 

@@ -335,14 +335,14 @@ class _Problems:
 def _typed_columns(
     raw: pd.DataFrame, problems: _Problems, label, evidence: dates.Evidence, order: str | None
 ) -> tuple[pd.DataFrame, tuple[dates.DateDecision, ...]]:
-    start_col = dates.ColumnDates.of(label(START), raw[START])
-    end_col = dates.ColumnDates.of(label(END), raw[END])
+    start_col = dates.ColumnDates.of(label(START), raw[START], trimmed=True)
+    end_col = dates.ColumnDates.of(label(END), raw[END], trimmed=True)
     decided = []
     typed_dates = []
     for column, other, other_is_end in ((start_col, end_col, True), (end_col, start_col, False)):
         decision = dates.decide(column, evidence, [other], order, partner=(other, other_is_end))
-        parsed, why = dates.apply(column, decision)
-        problems.add(why != "", lambda i, w=why: w[i])
+        parsed, why = dates.apply(column, decision)  # why: only the rejected rows
+        problems.add(pd.Series(True, index=why.index), lambda i, w=why: w[i])
         typed_dates.append(parsed)
         if column.values:
             decided.append(dates.rejected_count(why, decision))

@@ -12,7 +12,6 @@ import codecs
 import csv
 import io
 import itertools
-import mmap
 import re
 import zipfile
 from dataclasses import dataclass
@@ -586,6 +585,7 @@ def _read_parquet(data: bytes) -> RawTable:
 
 
 BIDI_CHARS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+BIDI_SCAN_BLOCK = 4 << 20
 _BIDI_UTF8 = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")  # BIDI_CHARS in UTF-8
 
 
@@ -594,8 +594,15 @@ def _bytes_hold_bidi(source: bytes | Path) -> bool:
     far cheaper than a regular expression over every column."""
     if isinstance(source, bytes):
         return _BIDI_UTF8.search(source) is not None
-    with source.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        return _BIDI_UTF8.search(m) is not None
+    # In blocks (a mapped file's pages would count in the process's peak memory); blocks
+    # overlap by two bytes so a character split between them is still found.
+    tail = b""
+    with source.open("rb") as handle:
+        while block := handle.read(BIDI_SCAN_BLOCK):
+            if _BIDI_UTF8.search(tail + block):
+                return True
+            tail = block[-2:]
+    return False
 
 
 def neutralise_bidi(table: RawTable) -> RawTable:

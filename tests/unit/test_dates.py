@@ -122,7 +122,7 @@ def read_column(values, override=None, convention=None):
     return (
         dates.rejected_count(why, decided),
         list(parsed.dt.strftime("%Y-%m-%d").fillna("")),
-        list(why),
+        list(why.reindex(parsed.index, fill_value="")),  # apply() lists only rejected rows
     )
 
 

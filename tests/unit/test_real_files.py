@@ -165,11 +165,29 @@ def test_only_its_ambiguous_records_are_still_read_month_first(real_path, tmp_pa
 def test_an_extract_of_21_columns_loads_as_ucdp(real_path, tmp_path):
     """A GED extract that kept 21 of the 49 columns, without id or type_of_violence."""
     frame = pd.read_csv(real_path, encoding="cp1252", dtype=str, keep_default_na=False)
-    kept = (
-        "year conflict_name dyad_name side_a side_b source_article where_prec "
-        "where_description adm_1 adm_2 latitude longitude country region date_prec date_start "
-        "date_end deaths_civilians best high low"
-    ).split()
+    kept = [
+        "year",
+        "conflict_name",
+        "dyad_name",
+        "side_a",
+        "side_b",
+        "source_article",
+        "where_prec",
+        "where_description",
+        "adm_1",
+        "adm_2",
+        "latitude",
+        "longitude",
+        "country",
+        "region",
+        "date_prec",
+        "date_start",
+        "date_end",
+        "deaths_civilians",
+        "best",
+        "high",
+        "low",
+    ]
     path = tmp_path / "ged-21.csv"
     frame[kept].to_csv(path, index=False)
     data = _validate(path, "--json")
