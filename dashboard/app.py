@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import altair as alt  # noqa: E402
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
+import streamlit.components.v1 as components  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import assets, datasets, dates, formats, legend, maps, permalink, scene, slides  # noqa: E402
@@ -123,6 +124,7 @@ iframe[title="streamlit_folium.st_folium"] {
 .oem-present-banner .d b { display: block; font-size: clamp(30px, 6.2vh, 76px); line-height: 1.05; }
 .oem-present-banner .d span { font-size: clamp(13px, 2.1vh, 26px); }
 .st-key-present_bar button { min-height: 2.2rem; }
+.st-key-oem_escape { position: absolute; width: 0; height: 0; overflow: hidden; }
 </style>"""
 PAGE_CSS = """<style>
 .oem-date-banner { font-size: 1.6rem; font-weight: 700; margin: 0; }
@@ -217,6 +219,63 @@ def read_link() -> None:
     ss["_custom_view"] = link.lat is not None
     ss["_link_date"] = link.date
     ss["_link_cat"] = link.cat
+    # What the link asked for, held until the user changes it (hold_link): a widget value
+    # Streamlit resets between a new session's first runs must not change the view.
+    ss["_seed"] = {k: ss[k] for k in (*PAGE_KEYS, *FRAGMENT_KEYS) if k in ss}
+    ss["_touched"] = set()
+
+
+PAGE_KEYS = ("lang", "present", "tiles", "metric", "outside", "q", "oblast", "cat")
+FRAGMENT_KEYS = ("window", "window_days", "pb_step", "pb_speed", "pb_loop")
+LINK_SETTLE_S = 3.0  # after a session's first full run: widget "changes" then are the glitch
+
+
+def link_settle_s() -> float:
+    """OEM_LINK_SETTLE_S, else LINK_SETTLE_S (seconds; a bad value is ignored)."""
+    try:
+        return max(0.0, float(os.environ.get("OEM_LINK_SETTLE_S", LINK_SETTLE_S)))
+    except ValueError:
+        return LINK_SETTLE_S
+
+
+def hold_link(keys: tuple[str, ...]) -> None:
+    """Before the widgets: each value the link set stays as the link set it until the user
+    changes that widget (``touch``). Four people opening one link at once each see it."""
+    ss = st.session_state
+    seed, touched = ss.get("_seed", {}), ss.get("_touched", set())
+    for key in keys:
+        if key in seed and key not in touched and ss.get(key) != seed[key]:
+            ss[key] = seed[key]
+
+
+def touch(key: str):
+    """on_change for a widget the link may set: from now on the user's value rules.
+
+    Streamlit's client sometimes reports a widget's default as a change while a new session
+    settles (its first reruns) and for controls hidden in presentation: measured with four
+    sessions opening one link at once, ``window`` went back to cumulative, ``speed`` to 0.5 and
+    the hidden ``present`` toggle to off, 7-12 s after the link was opened. Nobody can use a
+    hidden control, and a change before the first full run is LINK_SETTLE_S old is taken for
+    that glitch: the link's value is kept."""
+
+    def changed() -> None:
+        ss = st.session_state
+        if key == "present":
+            # Only the visible sidebar can switch presentation on; "off" from the hidden
+            # toggle is the glitch (the way out is leave_presentation: button or Esc).
+            if ss.get("present"):
+                ss.setdefault("_touched", set()).add(key)
+            return
+        touched, seed = ss.setdefault("_touched", set()), ss.get("_seed", {})
+        # Presentation as held, not as this rerun's callbacks left it: the hidden toggle's
+        # glitch may have run first.
+        presenting = ss.get("present") if "present" in touched else seed.get("present")
+        settled = ss.get("_settled_at")
+        settling = settled is None or time.monotonic() - settled < link_settle_s()
+        if not settling and not presenting:  # in presentation the controls are hidden
+            touched.add(key)
+
+    return changed
 
 
 def apply_link_data(events: pd.DataFrame) -> None:
@@ -227,6 +286,7 @@ def apply_link_data(events: pd.DataFrame) -> None:
         return
     present = set(categories_in(events))
     ss["cat"] = [c for c in wanted if c in present]
+    ss.setdefault("_seed", {})["cat"] = list(ss["cat"])
     ss["_notices"] += [
         f"cat={c!r}: no events of this category in the data" for c in wanted if c not in present
     ]
@@ -250,7 +310,7 @@ def current_link(date, window) -> permalink.LinkState:
         lat=lat,
         lon=lon,
         zoom=zoom,
-        tiles=ss.get("tiles"),
+        tiles=ss.get("tiles") if ss.get("tiles") != default_tiles() else None,
         metric=ss.get("metric", "events"),
         outside=bool(ss.get("outside")),
         step=int(ss.get("pb_step", 1)),
@@ -286,8 +346,10 @@ def notices(T) -> None:
 
 
 def language_and_mode(T) -> None:
-    st.selectbox(T("language"), LANGS, format_func=LANG_NAMES.get, key="lang")
-    st.toggle(T("present"), key="present", help=T("present_help"))
+    st.selectbox(
+        T("language"), LANGS, format_func=LANG_NAMES.get, key="lang", on_change=touch("lang")
+    )
+    st.toggle(T("present"), key="present", help=T("present_help"), on_change=touch("present"))
 
 
 ENCODING_OPTIONS = ("auto", *ENCODING_CHOICES)
@@ -446,6 +508,7 @@ def sidebar_filters(events: pd.DataFrame, lang: str, T) -> tuple[Filters, str, b
         options,
         format_func=lambda c: category_name(c, lang),
         key="cat",
+        on_change=touch("cat"),
         placeholder=T("all_categories"),
     )
     oblasts = st.multiselect(
@@ -453,9 +516,10 @@ def sidebar_filters(events: pd.DataFrame, lang: str, T) -> tuple[Filters, str, b
         [*FIVE_OBLASTS, OUTSIDE],
         format_func=lambda c: oblast_title(c, lang) if c != OUTSIDE else T("outside"),
         key="oblast",
+        on_change=touch("oblast"),
         placeholder=T("all_oblasts"),
     )
-    query = st.text_input(T("search"), key="q", max_chars=permalink.MAX_QUERY)
+    query = st.text_input(T("search"), key="q", max_chars=permalink.MAX_QUERY, on_change=touch("q"))
     st.header(T("map"))
     metrics = ["events", "fatalities"] if has_fatalities(events) else ["events"]
     if st.session_state.get("metric") not in metrics:
@@ -465,15 +529,19 @@ def sidebar_filters(events: pd.DataFrame, lang: str, T) -> tuple[Filters, str, b
         metrics,
         format_func=lambda m: T(f"metric_{m}"),
         key="metric",
+        on_change=touch("metric"),
         horizontal=True,
         help=T("colour_by_help"),
     )
-    show_outside = st.toggle(T("show_outside"), key="outside", help=T("show_outside_help"))
+    show_outside = st.toggle(
+        T("show_outside"), key="outside", help=T("show_outside_help"), on_change=touch("outside")
+    )
     tiles = st.selectbox(
         T("tiles"),
         list(maps.TILES),
         format_func=lambda t: T(f"tiles_{t}"),
         key="tiles",
+        on_change=touch("tiles"),
         help=T("tiles_help"),
     )
     return Filters(tuple(categories), tuple(oblasts), query), metric, show_outside, tiles
@@ -563,6 +631,7 @@ def time_controls(events: pd.DataFrame, lang: str, T) -> tuple:
             format_func=lambda w: T(f"w_{w}"),
             horizontal=True,
             key="window",
+            on_change=touch("window"),
             help=T("window_help"),
         )
     with c3:
@@ -574,6 +643,7 @@ def time_controls(events: pd.DataFrame, lang: str, T) -> tuple:
             max_value=permalink.MAX_WINDOW,
             step=1,
             key="window_days",
+            on_change=touch("window_days"),
             disabled=choice != CUSTOM,
         )
     window = int(custom) if choice == CUSTOM else WINDOWS[choice]
@@ -600,8 +670,15 @@ def play_buttons(events: pd.DataFrame, T, present: bool) -> None:
             st.button(
                 T("exit_present"),
                 key="exit_present",
-                on_click=lambda: st.session_state.update(present=False),
+                on_click=leave_presentation,
             )
+
+
+def leave_presentation() -> None:
+    """ "Exit presentation" (and Esc): the user's choice, held from now on."""
+    ss = st.session_state
+    ss["present"] = False
+    ss.setdefault("_touched", set()).add("present")
 
 
 def playback_settings(T) -> None:
@@ -613,9 +690,16 @@ def playback_settings(T) -> None:
         format_func=lambda s: T("step_day" if s == 1 else "step_week"),
         horizontal=True,
         key="pb_step",
+        on_change=touch("pb_step"),
     )
-    columns[1].select_slider(T("speed"), SPEEDS, format_func=lambda s: f"{s:g} s", key="pb_speed")
-    columns[2].toggle(T("loop"), key="pb_loop", help=T("loop_help"))
+    columns[1].select_slider(
+        T("speed"),
+        SPEEDS,
+        format_func=lambda s: f"{s:g} s",
+        key="pb_speed",
+        on_change=touch("pb_speed"),
+    )
+    columns[2].toggle(T("loop"), key="pb_loop", help=T("loop_help"), on_change=touch("pb_loop"))
 
 
 # --- map, legend, side panel -----------------------------------------------------------------
@@ -1023,8 +1107,13 @@ def main_area(
             ahead.PREPARER.submit(*job)
 
     def steps() -> None:
+        hold_link(FRAGMENT_KEYS)  # a fragment run sets its own widgets
         if bool(ss.get("_playing")) != playing or float(ss.get("pb_speed", 1.0)) != interval:
             st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
+        if bool(ss.get("present")) != present:
+            # "Exit presentation" is clicked inside this fragment: only a full run leaves
+            # presentation (its styles, banner and hidden sidebar belong to the whole page).
+            st.rerun()
         take_map_report(map_key(tiles, lang, present))
         settle_date(events, data_key)
         playback_tick(events, interval)
@@ -1124,7 +1213,27 @@ def present_view(the_scene: scene.Scene, regions: Regions, events, T) -> None:
     draw_map(the_scene, regions, 760, present=True)
     with st.container(key="present_bar"):
         play_buttons(events, T, present=True)
+    with st.container(key="oem_escape"):  # zero-size: only its script matters
+        components.html(ESCAPE_SCRIPT, height=0)
 
+
+# Esc leaves presentation: pressed on the page, or inside the map (whose client posts
+# {oem: "escape"} when no popup is open). Same-origin component frame, so it can reach the page.
+ESCAPE_SCRIPT = """<script>
+(function () {
+  var top = window.parent, doc = top.document;
+  if (top.__oemEscape) { return; }
+  top.__oemEscape = true;
+  function leave() {
+    var button = doc.querySelector(".st-key-exit_present button");
+    if (button) { button.click(); }
+  }
+  doc.addEventListener("keydown", function (e) { if (e.key === "Escape") { leave(); } });
+  top.addEventListener("message", function (e) {
+    if (e.data && e.data.oem === "escape") { leave(); }
+  });
+})();
+</script>"""
 
 FIRST_VISIT_DELAY_S = 2.0  # after the first run reaches the browser: the rest of the page
 
@@ -1141,6 +1250,7 @@ def finish_first_visit() -> None:
 
 def page() -> None:
     read_link()
+    hold_link(PAGE_KEYS)
     lang = check_lang(st.session_state.get("lang"))
     T = tr(lang)
     present = bool(st.session_state.get("present"))
@@ -1228,6 +1338,8 @@ def page() -> None:
     st.session_state[SHOWN_ONCE] = True
     if light:
         finish_first_visit()
+    elif "_settled_at" not in st.session_state:
+        st.session_state["_settled_at"] = time.monotonic()  # the first full run is done
 
 
 try:

@@ -158,6 +158,14 @@
   function dayNumber(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
   function isoOf(n) { return new Date(n * DAY).toISOString().slice(0, 10); }
 
+  // Esc in the map closes an open popup; with none open, it asks the page to leave
+  // presentation (app.ESCAPE_SCRIPT listens; outside presentation nothing happens).
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || window.parent === window) { return; }
+    if (document.querySelector(".leaflet-popup")) { state.map.closePopup(); return; }
+    window.parent.postMessage({ oem: "escape" }, "*");
+  });
+
   function report(day) {
     if (window.parent === window) { return; } // a standalone file: nobody to tell
     var c = state.map.getCenter();
