@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import sys
 import time
@@ -29,7 +28,18 @@ import streamlit as st  # noqa: E402
 import streamlit.components.v1 as components  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import assets, datasets, dates, formats, legend, maps, permalink, scene, slides  # noqa: E402
+from dashboard import (  # noqa: E402
+    assets,
+    datasets,
+    dates,
+    formats,
+    legend,
+    maps,
+    permalink,
+    scene,
+    settings,
+    slides,
+)
 from dashboard import steps as ahead  # noqa: E402
 from dashboard.config import (  # noqa: E402
     EVENTS_CSV,
@@ -134,12 +144,12 @@ PAGE_CSS = """<style>
 
 def events_path() -> Path:
     """The bundled events table, or OEM_EVENTS_CSV for a deployment with its own file."""
-    return Path(os.environ.get("OEM_EVENTS_CSV") or EVENTS_CSV)
+    return Path(settings.get("OEM_EVENTS_CSV") or EVENTS_CSV)
 
 
 def default_tiles() -> str:
     """Basemap shown first: 'none' unless OEM_TILES says otherwise (air-gapped by default)."""
-    value = os.environ.get("OEM_TILES", "none").strip().lower()
+    value = settings.get("OEM_TILES").lower()
     return value if value in maps.TILES else "none"
 
 
@@ -169,7 +179,7 @@ def log_timing(what: str, started: float) -> None:
 
 
 def log_ms(what: str, ms: float) -> None:
-    path = os.environ.get("OEM_TIMING_LOG")
+    path = settings.get("OEM_TIMING_LOG")
     if path:
         with open(path, "a", encoding="utf-8") as out:
             out.write(f"{what}\t{ms:.2f}\n")
@@ -232,10 +242,7 @@ LINK_SETTLE_S = 3.0  # after a session's first full run: widget "changes" then a
 
 def link_settle_s() -> float:
     """OEM_LINK_SETTLE_S, else LINK_SETTLE_S (seconds; a bad value is ignored)."""
-    try:
-        return max(0.0, float(os.environ.get("OEM_LINK_SETTLE_S", LINK_SETTLE_S)))
-    except ValueError:
-        return LINK_SETTLE_S
+    return max(0.0, settings.get_float("OEM_LINK_SETTLE_S", LINK_SETTLE_S))
 
 
 def hold_link(keys: tuple[str, ...]) -> None:
@@ -1103,7 +1110,7 @@ def main_area(
         # While the browser draws this date, write the dates around it for the map's time
         # bar (after the step, so the two do not compete for the interpreter).
         job = ss.get("_prepare")
-        if job is not None and os.environ.get("OEM_PREPARE_AHEAD", "1") != "0":
+        if job is not None and settings.get("OEM_PREPARE_AHEAD") != "0":
             ahead.PREPARER.submit(*job)
 
     def steps() -> None:

@@ -6,12 +6,11 @@ uploading session (app.py keeps it in st.session_state), so no other session can
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import formats
+from dashboard import formats, settings
 from dashboard.config import DATASET, RECORD
 from dashboard.events import LoadResult, ReadOptions, UnreadableFile, load_events, read_raw
 from dashboard.regions import Regions
@@ -29,7 +28,7 @@ def max_upload_mb(server_limit_mb: int = DEFAULT_MAX_UPLOAD_MB) -> int:
     which the server enforces, lowered by OEM_MAX_UPLOAD_MB when that is set to a smaller
     positive number (a bad value is ignored)."""
     try:
-        value = int(os.environ.get("OEM_MAX_UPLOAD_MB", "0"))
+        value = int(settings.get("OEM_MAX_UPLOAD_MB") or "0")
     except ValueError:
         value = 0
     return min(value, server_limit_mb) if value > 0 else server_limit_mb
