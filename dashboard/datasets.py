@@ -56,23 +56,11 @@ class Upload:
 
 
 def load_upload(
-    name: str,
-    data: bytes,
-    fmt: str,
-    regions: Regions,
-    max_mb: int | None = None,
-    options: ReadOptions | None = None,
+    name: str, data: bytes, fmt: str, regions: Regions, max_mb: int | None = None
 ) -> Upload:
-    """Read an uploaded file; never raises for bad input."""
-    limit = (max_mb or max_upload_mb()) * MB
-    options = options or ReadOptions(fmt=fmt)
-    try:
-        result = load_events(
-            data, regions, dataset=upload_label(name), max_bytes=limit, options=options
-        )
-    except UnreadableFile as exc:
-        return Upload(name, len(data), None, str(exc), exc.rows)
-    return Upload(name, len(data), result)
+    """Read an uploaded file in one go (the page reads first, then applies the format, so a
+    change of format or mapping costs no re-read); never raises for bad input."""
+    return load_raw_upload(read_upload(name, data, None, max_mb), regions, ReadOptions(fmt))
 
 
 @dataclass(frozen=True)
