@@ -4,7 +4,7 @@
     python -m bench.load --sizes 100000 --runs 3
 
 Each load runs in its own process (the peak RSS is that process's). The synthetic ACLED files
-(bench/synth.py) are written once to /tmp/oem-bench/. Shapes: ``acled`` as exported (ISO
+(tests/synth.py) are written once to /tmp/oem-bench/. Shapes: ``acled`` as exported (ISO
 dates); ``acled-dmy`` the same file with every event_date written as a spreadsheet does,
 ``dd/mm/yyyy hh:mm:ss`` (the day/month order is then decided from the column's evidence);
 ``ucdp-real`` the shared UCDP file (Windows-1252, month-first) when it is there.
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         path = FOLDER / f"acled-{n}.csv"  # the file bench.run's data_file writes
         if not path.exists():  # in another process: this one stays small (see day_first_copy)
             subprocess.run(
-                [sys.executable, "-m", "bench.synth", str(n), "--format", "acled", "-o", path],
+                [sys.executable, "-m", "tests.synth", str(n), "--format", "acled", "-o", path],
                 cwd=ROOT,
                 check=True,
                 capture_output=True,

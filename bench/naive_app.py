@@ -29,7 +29,7 @@ from streamlit_folium import st_folium
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from dashboard import assets  # noqa: E402
+from dashboard.render import assets  # noqa: E402
 
 started = time.perf_counter()
 

@@ -3,7 +3,7 @@
     python -m bench.run                       # N = 1k, 10k, 100k, 1M; writes bench/results.json
     python -m bench.run --sizes 1000 --steps 3 --sessions 2 --out /tmp/r.json   # smoke
 
-For each N, a synthetic ACLED export (bench/synth.py) is written once, then for each approach
+For each N, a synthetic ACLED export (tests/synth.py) is written once, then for each approach
 (``dashboard``: dashboard/app.py; ``naive``: bench/naive_app.py) a fresh Streamlit server is
 started on it and Debian's chromium (Playwright, every non-local request blocked) measures:
 
@@ -81,7 +81,7 @@ def data_file(n: int, folder: Path) -> Path:
     """The synthetic ACLED export of n events (written once per n)."""
     path = folder / f"acled-{n}.csv"
     if not path.exists():
-        from bench.synth import acled_events
+        from tests.synth import acled_events
 
         acled_events(n, seed=1).to_csv(path, index=False)
     return path
@@ -91,7 +91,7 @@ def measure_load(path: Path, approach: str) -> tuple[float, float]:
     """(seconds to read, validate and join; peak RSS MB of that process)."""
     code = {
         "dashboard": (
-            "from dashboard.events import load_events; from dashboard.regions import "
+            "from dashboard.ingest.events import load_events; from dashboard.geo.regions import "
             "load_regions; r = load_regions(); import time; t = time.perf_counter(); "
             f"load_events({str(path)!r}, r); print(time.perf_counter() - t)"
         ),

@@ -10,11 +10,11 @@ import statistics
 import sys
 import time
 
-from bench.synth import acled_events
-from dashboard import scene
 from dashboard.config import EVENTS_CSV
-from dashboard.events import LAST, load_events
-from dashboard.regions import load_regions
+from dashboard.geo.regions import load_regions
+from dashboard.ingest.events import LAST, load_events
+from dashboard.scene import build as scene
+from tests.synth import acled_events
 
 REPEATS = 5
 

@@ -14,9 +14,9 @@ from streamlit_folium import _get_feature_group_string
 
 from dashboard import maps
 from dashboard.config import EVENTS_CSV
-from dashboard.events import load_events
-from dashboard.regions import load_regions
-from dashboard.view import Filters, breaks_for, build_view
+from dashboard.geo.regions import load_regions
+from dashboard.ingest.events import load_events
+from dashboard.query.view import Filters, breaks_for, build_view
 
 
 def main() -> None:

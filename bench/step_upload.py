@@ -1,6 +1,6 @@
 """Cost of an analyst's upload: ``python -m bench.step_upload [N ...]`` (default 100000).
 
-For each N, a synthetic ACLED file (bench/synth.py) is read, validated and placed from bytes,
+For each N, a synthetic ACLED file (tests/synth.py) is read, validated and placed from bytes,
 as an upload is; then, over 20 slider dates, the view, the date layer and streamlit-folium's
 layer JavaScript are built (class breaks computed once, as the page caches them),
 cumulatively and for a 7-day window. Prints a table.
@@ -15,11 +15,11 @@ import time
 import pandas as pd
 from streamlit_folium import _get_feature_group_string
 
-from bench.synth import acled_events
 from dashboard import maps
-from dashboard.events import load_events
-from dashboard.regions import load_regions
-from dashboard.view import Filters, breaks_for, build_view
+from dashboard.geo.regions import load_regions
+from dashboard.ingest.events import load_events
+from dashboard.query.view import Filters, breaks_for, build_view
+from tests.synth import acled_events
 
 DATES = pd.date_range("2023-01-01", periods=20, freq="7D")
 

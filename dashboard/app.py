@@ -28,34 +28,14 @@ import streamlit as st  # noqa: E402
 import streamlit.components.v1 as components  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import (  # noqa: E402
-    assets,
-    datasets,
-    dates,
-    formats,
-    legend,
-    maps,
-    permalink,
-    scene,
-    settings,
-    slides,
-)
-from dashboard import steps as ahead  # noqa: E402
+from dashboard import maps, settings
 from dashboard.config import (  # noqa: E402
     EVENTS_CSV,
     FIVE_OBLASTS,
     RECORD,
     SOURCE_URL,
 )
-from dashboard.events import (  # noqa: E402
-    FORMAT_CHOICES,
-    LoadResult,
-    ReadOptions,
-    UnreadableFile,
-    load_events,
-    settle_heap,
-)
-from dashboard.exports import safe_csv_bytes  # noqa: E402
+from dashboard.geo.regions import Regions, load_regions  # noqa: E402
 from dashboard.i18n import (  # noqa: E402
     CHART_DATE_FORMAT,
     LANG_NAMES,
@@ -70,21 +50,35 @@ from dashboard.i18n import (  # noqa: E402
     status_label,
     tr,
 )
-from dashboard.index import EventIndex  # noqa: E402
-from dashboard.palette import category_colour  # noqa: E402
-from dashboard.regions import Regions, load_regions  # noqa: E402
-from dashboard.tables import ENCODING_CHOICES, encoding_label  # noqa: E402
-from dashboard.textsafe import md_escape  # noqa: E402
-from dashboard.timeline import categories_in  # noqa: E402
-from dashboard.view import (  # noqa: E402
+from dashboard.ingest import datasets, dates, formats
+from dashboard.ingest.events import (  # noqa: E402
+    FORMAT_CHOICES,
+    LoadResult,
+    ReadOptions,
+    UnreadableFile,
+    load_events,
+    settle_heap,
+)
+from dashboard.ingest.tables import ENCODING_CHOICES, encoding_label  # noqa: E402
+from dashboard.ingest.textsafe import md_escape  # noqa: E402
+from dashboard.query.index import EventIndex  # noqa: E402
+from dashboard.query.view import (  # noqa: E402
     OUTSIDE,
     SHARED_INDEXES,
     Filters,
     breaks_for_index,
+    categories_in,  # noqa: E402
     data_facts,
     has_fatalities,
     oblast_summary,
 )
+from dashboard.render import assets, slides
+from dashboard.render.csv import safe_csv_bytes  # noqa: E402
+from dashboard.scene import build as scene
+from dashboard.scene import legend
+from dashboard.scene.palette import category_colour  # noqa: E402
+from dashboard.state import permalink
+from dashboard.timebar import steps as ahead  # noqa: E402
 
 log = logging.getLogger("oblast_events_map")
 WINDOWS = {"cumulative": None, "7": 7, "30": 30, "90": 90}

@@ -17,7 +17,6 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from dashboard import assets
 from dashboard.config import (
     ACTOR1,
     ACTOR2,
@@ -41,6 +40,7 @@ from dashboard.config import (
     TITLE,
     VERIFICATION,
 )
+from dashboard.geo.regions import Regions
 from dashboard.i18n import (
     category_name,
     dataset_label,
@@ -50,13 +50,13 @@ from dashboard.i18n import (
     side_claim,
     tr,
 )
-from dashboard.index import (  # noqa: F401 (MAX_PLACES: API)
+from dashboard.query.index import (  # noqa: F401 (MAX_PLACES: API)
     MAX_PLACES,
     EventIndex,
     Selection,
 )
-from dashboard.palette import ACTIVE_OUTLINE, category_colour, count_colour
-from dashboard.regions import Regions
+from dashboard.render import assets
+from dashboard.scene.palette import ACTIVE_OUTLINE, category_colour, count_colour
 
 CENTER = (48.2, 35.6)  # degrees: the five oblasts in view
 ZOOM = 6
@@ -661,7 +661,7 @@ def listed_events(index: EventIndex, sel: Selection, show_outside: bool):
 def popup_parts(index: EventIndex, positions: np.ndarray, lang: str) -> dict:
     """Per index position: (``event_parts`` with the 'under way' piece empty, place name).
     Kept per index and language, so sessions on the same dates, the steps back and forth of
-    one session and the dates prepared ahead (``dashboard.steps``) format each event once."""
+    one session and the dates prepared ahead (``timebar.steps``) format each event once."""
     cache = index.memo(("popup parts", lang), dict)
     out = {p: cache.get(p) for p in positions.tolist()}
     missing = [p for p, got in out.items() if got is None]

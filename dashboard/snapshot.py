@@ -18,11 +18,14 @@ from datetime import date as Date
 from datetime import timedelta
 from pathlib import Path
 
-from dashboard import datasets, permalink, scene, slides
 from dashboard.config import EVENTS_CSV
-from dashboard.events import LAST, UnreadableFile, load_events
-from dashboard.regions import load_regions
-from dashboard.view import Filters, apply_filters, breaks_for
+from dashboard.geo.regions import load_regions
+from dashboard.ingest import datasets
+from dashboard.ingest.events import LAST, UnreadableFile, load_events
+from dashboard.query.view import Filters, apply_filters, breaks_for
+from dashboard.render import slides
+from dashboard.scene import build as scene
+from dashboard.state import permalink
 
 MAX_FRAMES = 1000
 

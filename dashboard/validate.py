@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import dates, formats
 from dashboard.config import FIVE_OBLASTS, OBLAST_NAMES_EN, RECORD
-from dashboard.events import (
+from dashboard.ingest import dates, formats
+from dashboard.ingest.events import (
     FORMAT_CHOICES,
     LoadResult,
     ReadOptions,
@@ -31,7 +31,7 @@ from dashboard.events import (
     load_events,
     read_raw,
 )
-from dashboard.exports import accepted_frame, safe_csv_bytes
+from dashboard.render.csv import accepted_frame, safe_csv_bytes
 
 MAX_LISTED = 20  # rejected records listed in the text report
 

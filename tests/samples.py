@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.synth import ACLED_COLUMNS
-from dashboard.formats import UCDP_COLUMNS
+from dashboard.ingest.formats import UCDP_COLUMNS
 from tests.builders import csv_bytes, row, rows_with_ids
+from tests.synth import ACLED_COLUMNS
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures"
 NOTE = "Synthetic sample record built from the codebook for tests; not a real event."

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.permalink import from_query
+from dashboard.state.permalink import from_query
 from tests.app.test_page import APP, shown
 
 DONE_WHEN = "date=2022-09-25&window=7&present=1&lang=uk&lat=47.5&lon=36.5&zoom=6"

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import maps
 from dashboard.config import EVENTS_CSV, PACKAGE_DIR
-from dashboard.events import load_events
-from dashboard.view import Filters, build_view
+from dashboard.ingest.events import load_events
+from dashboard.query.view import Filters, build_view
 
 APP = str(PACKAGE_DIR / "app.py")
 FOUR = {"UA-65", "UA-23", "UA-14", "UA-09"}
@@ -62,7 +62,7 @@ def test_a_first_run_draws_the_map_first_and_the_next_run_everything():
 
 
 def test_reruns_and_new_sessions_reuse_the_shared_index(at):
-    from dashboard.view import SHARED_INDEXES
+    from dashboard.query.view import SHARED_INDEXES
 
     built = SHARED_INDEXES.builds
     at.slider(key="date").set_value(date(2022, 4, 1)).run()  # a full rerun of the script

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import maps
 from dashboard.config import EVENTS_CSV
-from dashboard.regions import load_regions
+from dashboard.geo.regions import load_regions
 from tests import samples
 from tests.app.test_page import APP, shown
 

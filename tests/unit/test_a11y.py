@@ -2,10 +2,10 @@
 
 import pytest
 
-from dashboard import a11y, legend
-from dashboard.a11y import VISIONS, contrast_ratio, delta_e, min_pairwise, simulate, to_lab
 from dashboard.config import ACLED_CATEGORIES, CATEGORIES, UCDP_CATEGORIES
-from dashboard.palette import CATEGORY_COLOURS, COUNT_COLOURS, NO_EVENTS
+from dashboard.scene import a11y, legend
+from dashboard.scene.a11y import VISIONS, contrast_ratio, delta_e, min_pairwise, simulate, to_lab
+from dashboard.scene.palette import CATEGORY_COLOURS, COUNT_COLOURS, NO_EVENTS
 
 # Distinct enough to tell apart at a glance on a marker (CIEDE2000; ~2.3 is just noticeable).
 MIN_CATEGORY_DELTA = 10.0
@@ -65,6 +65,6 @@ def test_count_scale_stays_ordered_and_stepped_under_colour_blindness(vision):
 
 def test_legend_and_banner_text_have_aaa_contrast():
     assert contrast_ratio(legend.TEXT, legend.BACKGROUND) >= 7
-    from dashboard import slides
+    from dashboard.render import slides
 
     assert contrast_ratio(slides.BANNER, slides.BANNER_TEXT) >= 7

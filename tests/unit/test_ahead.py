@@ -8,13 +8,13 @@ import gc
 import numpy as np
 import pytest
 
-from bench.synth import acled_events
 from dashboard import maps
 from dashboard.config import EVENTS_CSV, FIVE_OBLASTS, START, TITLE
-from dashboard.events import LAST, load_events, settle_heap
-from dashboard.index import EventIndex
-from dashboard.timeline import active_on, counted, in_window
-from dashboard.view import data_facts
+from dashboard.ingest.events import LAST, load_events, settle_heap
+from dashboard.query.index import EventIndex
+from dashboard.query.view import data_facts
+from tests.oracle import active_on, counted, in_window
+from tests.synth import acled_events
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from urllib.parse import urlparse
 import pytest
 
 from dashboard.config import CATEGORIES, EVENTS_CSV, FIVE_OBLASTS
-from dashboard.events import load_events
-from dashboard.regions import locate_points
-from dashboard.timeline import active_oblasts
+from dashboard.geo.regions import locate_points
+from dashboard.ingest.events import load_events
+from tests.oracle import active_oblasts
 
 FOUR = {"UA-65", "UA-23", "UA-14", "UA-09"}
 MIRRORS = (

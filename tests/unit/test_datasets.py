@@ -2,9 +2,9 @@
 
 import pytest
 
-from dashboard import datasets
 from dashboard.config import EVENTS_CSV
-from dashboard.events import load_events
+from dashboard.ingest import datasets
+from dashboard.ingest.events import load_events
 from tests import samples
 
 

@@ -16,8 +16,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import dates, events
-from dashboard import regions as reg
 from dashboard.config import (
     CATEGORY,
     END,
@@ -31,8 +29,17 @@ from dashboard.config import (
     START,
     TITLE,
 )
-from dashboard.events import HXL_REASON, NEAR_BORDER, LoadResult, ReadOptions, load_events, read_raw
-from dashboard.formats import Mapping, detect
+from dashboard.geo import regions as reg
+from dashboard.ingest import dates, events
+from dashboard.ingest.events import (
+    HXL_REASON,
+    NEAR_BORDER,
+    LoadResult,
+    ReadOptions,
+    load_events,
+    read_raw,
+)
+from dashboard.ingest.formats import Mapping, detect
 from dashboard.validate import main
 from tests.builders import csv_bytes, rows_with_ids
 from tests.samples import (

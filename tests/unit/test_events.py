@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.events import UnreadableFile, load_events
+from dashboard.ingest.events import UnreadableFile, load_events
 from tests.builders import csv_bytes, row, rows_with_ids
 
 

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.synth import acled_events
-from dashboard import tables
-from dashboard.dates import FORMS_HELP
-from dashboard.events import UnreadableFile, load_events
-from dashboard.exports import safe_csv_bytes
+from dashboard.ingest import tables
+from dashboard.ingest.dates import FORMS_HELP
+from dashboard.ingest.events import UnreadableFile, load_events
+from dashboard.render.csv import safe_csv_bytes
 from dashboard.validate import main
 from tests import samples
 from tests.samples import BINARY_FIXTURES, FIXTURES
+from tests.synth import acled_events
 
 ALL = FIXTURES + BINARY_FIXTURES
 

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.synth import acled_events
 from dashboard.config import EVENTS_CSV, START
-from dashboard.events import load_events
-from dashboard.index import MAX_PLACES, EventIndex
-from dashboard.timeline import active_on, counted, counts_by_oblast, in_window
-from dashboard.view import Filters, IndexCache, apply_filters, index_for, max_window_count
+from dashboard.ingest.events import load_events
+from dashboard.query.index import MAX_PLACES, EventIndex
+from dashboard.query.view import Filters, IndexCache, apply_filters, index_for, max_window_count
+from tests.oracle import active_on, counted, counts_by_oblast, in_window
+from tests.synth import acled_events
 
 DATES = ["2022-02-24", "2022-05-01", "2022-09-23", "2022-09-30", "2022-11-14"]
 

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from dashboard.parsing import parse_numbers
-from dashboard.tables import UnreadableFile, decode, sniff_delimiter
+from dashboard.ingest.parsing import parse_numbers
+from dashboard.ingest.tables import UnreadableFile, decode, sniff_delimiter
 
 
 def test_numbers_with_decimal_point_or_comma():

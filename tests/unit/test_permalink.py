@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from dashboard import permalink
-from dashboard.permalink import LinkState, clamp_date, from_query, parse, to_params, to_query
+from dashboard.state import permalink
+from dashboard.state.permalink import LinkState, clamp_date, from_query, parse, to_params, to_query
 
 FULL = LinkState(
     date=date(2022, 9, 25),

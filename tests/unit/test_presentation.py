@@ -3,14 +3,14 @@
 import pandas as pd
 import pytest
 
-from bench.synth import native_events
 from dashboard import maps
 from dashboard.config import EVENTS_CSV
-from dashboard.events import load_events
-from dashboard.exports import neutralise, safe_csv_bytes
-from dashboard.palette import NO_EVENTS, class_breaks, count_colour, legend_bins
-from dashboard.view import OUTSIDE, Filters, apply_filters, build_view, max_window_count
+from dashboard.ingest.events import load_events
+from dashboard.query.view import OUTSIDE, Filters, apply_filters, build_view, max_window_count
+from dashboard.render.csv import neutralise, safe_csv_bytes
+from dashboard.scene.palette import NO_EVENTS, class_breaks, count_colour, legend_bins
 from tests.builders import csv_bytes, row, rows_with_ids
+from tests.synth import native_events
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 

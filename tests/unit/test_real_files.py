@@ -16,9 +16,9 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from dashboard import events
-from dashboard import regions as reg
 from dashboard.config import ROOT
+from dashboard.geo import regions as reg
+from dashboard.ingest import events
 from dashboard.validate import main
 
 REAL_UCDP = ROOT.parent / "shared" / "data" / "ucdp-ukraine-2023-05.csv"

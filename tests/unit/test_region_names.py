@@ -12,8 +12,8 @@ import shapely
 from pyproj import Geod
 
 from dashboard import config
-from dashboard.names import normalise_name
-from dashboard.regions import (
+from dashboard.geo.names import normalise_name
+from dashboard.geo.regions import (
     NEAR_BORDER_KM,
     UKRAINE_TOLERANCE,
     in_ukraine,

@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from dashboard.config import FIVE_OBLASTS, GEO_DIR
-from dashboard.regions import locate_points, resolve_names
+from dashboard.geo.regions import locate_points, resolve_names
 
 
 def test_five_oblasts_with_codes_and_both_names(regions):

@@ -9,12 +9,14 @@ from datetime import date
 import pytest
 from PIL import Image, ImageDraw
 
-from dashboard import scene, slides, snapshot
+from dashboard import snapshot
 from dashboard.config import EVENTS_CSV, FIVE_OBLASTS
-from dashboard.events import load_events
-from dashboard.palette import count_colour
-from dashboard.regions import load_regions
-from dashboard.view import Filters
+from dashboard.geo.regions import load_regions
+from dashboard.ingest.events import load_events
+from dashboard.query.view import Filters
+from dashboard.render import slides
+from dashboard.scene import build as scene
+from dashboard.scene.palette import count_colour
 
 
 @pytest.fixture(scope="module")

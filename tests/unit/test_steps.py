@@ -12,10 +12,12 @@ from datetime import date
 
 import pytest
 
-from bench.synth import acled_events
-from dashboard import maps, scene, steps
-from dashboard.events import load_events
-from dashboard.view import Filters, breaks_for_index, index_for
+from dashboard import maps
+from dashboard.ingest.events import load_events
+from dashboard.query.view import Filters, breaks_for_index, index_for
+from dashboard.scene import build as scene
+from dashboard.timebar import steps
+from tests.synth import acled_events
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,15 @@
 import pandas as pd
 import pytest
 
-from dashboard.events import load_events
-from dashboard.timeline import (
+from dashboard.ingest.events import load_events
+from tests.builders import csv_bytes, rows_with_ids
+from tests.oracle import (
     active_oblasts,
     counts_by_oblast,
     in_window,
     weekly_counts,
     window_start,
 )
-from tests.builders import csv_bytes, rows_with_ids
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 The picture is drawn from the same layer data the page sends to Leaflet (``maps.date_layers``:
 each feature's ``_style``), in the same Web Mercator projection and at the same zoom, so the
 oblasts have exactly the colours of the on-screen scale and the markers the same sizes. Around
-the map: a title and date banner, the legend (``dashboard.legend``) and the attribution.
+the map: a title and date banner, the legend (``dashboard.scene.legend``) and the attribution.
 
 Shapes are drawn at twice the size and scaled down, which smooths their edges; the inside of
 every shape keeps its exact colour.
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from dashboard.legend import BACKGROUND, TEXT, Legend
-from dashboard.palette import ACTIVE_OUTLINE
+from dashboard.scene.legend import BACKGROUND, TEXT, Legend
+from dashboard.scene.palette import ACTIVE_OUTLINE
 
 SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
 SEA = "#dfe9f2"  # the map's background, as .leaflet-container in maps.MAP_CSS

@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
 from dashboard.config import RECORD
-from dashboard.textsafe import BIDI_CONTROLS, strip_bidi
+from dashboard.ingest.textsafe import BIDI_CONTROLS, strip_bidi
 
 BINARY_PROBE_BYTES = 8192
 BINARY_MESSAGE = "the file looks binary, not a CSV, XLSX or Parquet file"

@@ -13,12 +13,14 @@ from html import escape
 import folium
 import pandas as pd
 
-from dashboard import assets, legend, maps, slides
+from dashboard import maps
 from dashboard.config import DATASET, FORMAT
+from dashboard.geo.regions import Regions
 from dashboard.i18n import dataset_label, long_date, tr
-from dashboard.index import EventIndex
-from dashboard.regions import Regions
-from dashboard.view import Filters, View, breaks_for_index, build_view, index_for
+from dashboard.query.index import EventIndex
+from dashboard.query.view import Filters, View, breaks_for_index, build_view, index_for
+from dashboard.render import assets, slides
+from dashboard.scene import legend
 
 
 @dataclass
@@ -84,7 +86,7 @@ def make(
 
     ``overlay``: "" (page), "legend" (presentation: the legend over the map) or "full" (the
     standalone file: legend and the title/date banner over the map). ``client``: more keys
-    for the map client's payload (the page's scene name and time bar, ``dashboard.steps``).
+    for the map client's payload (the page's scene name and time bar, ``dashboard.timebar.steps``).
     """
     filters = filters or Filters()
     if index is None:
@@ -146,7 +148,7 @@ def make(
 
 def step_payload(day, key: str, **make_args) -> str:
     """One date's payload for the map client as the page would send it (``make`` with the
-    same arguments), as the JSON file the time bar fetches (``dashboard.steps``)."""
+    same arguments), as the JSON file the time bar fetches (``dashboard.timebar.steps``)."""
     drawn = make(date=day, client={"k": key}, **make_args)
     return json.dumps(drawn.layers.payload, ensure_ascii=False, separators=(",", ":"))
 

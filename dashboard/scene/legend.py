@@ -1,7 +1,7 @@
 """What the legend says, in one place for the page, the map overlay and the slide PNG. No Streamlit.
 
 The legend's words and colours are built once from the view (``build``); ``to_html`` draws them
-for the page and for Leaflet (text escaped), and ``dashboard.slides`` draws the same object.
+for the page and for Leaflet (text escaped), and ``dashboard.render.slides`` draws the same object.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 
 from dashboard.i18n import category_name, long_date, tr
-from dashboard.palette import ACTIVE_OUTLINE, category_colour, legend_bins
+from dashboard.scene.palette import ACTIVE_OUTLINE, category_colour, legend_bins
 
 TEXT = "#000000"
 BACKGROUND = "#ffffff"

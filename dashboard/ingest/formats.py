@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import dates
 from dashboard.config import (
     ACLED_CATEGORIES,
     ACTOR1,
@@ -51,7 +50,8 @@ from dashboard.config import (
     UCDP_CATEGORIES,
     category_label,
 )
-from dashboard.tables import RawTable, UnreadableFile
+from dashboard.ingest import dates
+from dashboard.ingest.tables import RawTable, UnreadableFile
 
 # The 49 columns of UCDP GED as published (codebook 21.1 onwards), for files without a header.
 _UCDP_HEADER = (

@@ -25,7 +25,7 @@ from dashboard.config import (
     OBLASTS_DISPLAY,
     OBLASTS_FULL,
 )
-from dashboard.names import EXTRA_SPELLINGS, normalise_name
+from dashboard.geo.names import EXTRA_SPELLINGS, normalise_name
 
 ISO_CODE = re.compile(r"^UA-\d{2}$")
 # Ukraine's extent plus ~0.5 degree: a coarse check for points far outside the country.

@@ -31,7 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
-from dashboard import assets
+from dashboard.render import assets
 
 log = logging.getLogger("oblast_events_map")
 

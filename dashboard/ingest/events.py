@@ -18,8 +18,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dashboard import dates, formats
-from dashboard import regions as reg
 from dashboard.config import (
     ACLED_CATEGORIES,
     CATEGORIES,
@@ -51,8 +49,10 @@ from dashboard.config import (
     VERIFICATION,
     VERIFICATIONS,
 )
-from dashboard.parsing import parse_numbers
-from dashboard.tables import (
+from dashboard.geo import regions as reg
+from dashboard.ingest import dates, formats
+from dashboard.ingest.parsing import parse_numbers
+from dashboard.ingest.tables import (
     UnreadableFile,
     neutralise_bidi,
     read_bytes,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.config import (
+    ALL_CATEGORIES,
     CATEGORY,
     DESCRIPTION,
     FATALITIES,
@@ -21,13 +22,17 @@ from dashboard.config import (
     START,
     TITLE,
 )
-from dashboard.events import LAST
-from dashboard.index import EventIndex, Selection
-from dashboard.palette import class_breaks
-from dashboard.timeline import (
-    METRIC_COLUMN,
-    TOTAL,
-)
+from dashboard.ingest.events import LAST
+from dashboard.query.index import METRIC_COLUMN, TOTAL, EventIndex, Selection
+from dashboard.scene.palette import class_breaks
+
+
+def categories_in(events: pd.DataFrame) -> list[str]:
+    """Category keys present in the events, in the documented order (unknown ones last)."""
+    present = set(events[CATEGORY].unique())
+    known = [c for c in ALL_CATEGORIES if c in present]
+    return known + sorted(present - set(known))
+
 
 OUTSIDE = "outside"  # filter option: events in none of the five oblasts (incl. national)
 WINDOW_CHOICES = (None, 7, 30, 90)  # None = cumulative

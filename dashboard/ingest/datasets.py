@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import formats, settings
+from dashboard import settings
 from dashboard.config import DATASET, RECORD
-from dashboard.events import LoadResult, ReadOptions, UnreadableFile, load_events, read_raw
-from dashboard.regions import Regions
-from dashboard.tables import RawTable
+from dashboard.geo.regions import Regions
+from dashboard.ingest import formats
+from dashboard.ingest.events import LoadResult, ReadOptions, UnreadableFile, load_events, read_raw
+from dashboard.ingest.tables import RawTable
 
 DEFAULT_MAX_UPLOAD_MB = 200
 MB = 1024 * 1024  # Streamlit counts upload sizes in binary megabytes

@@ -9,7 +9,7 @@ coordinates, grid cells), so a slider step never copies or sorts a frame:
 * counts per oblast and category, and per map cell, are ``numpy.bincount`` over that run;
 * the newest events of each map cell come from a per-level ordering made once.
 
-The semantics are those of ``dashboard.timeline`` (windows, "under way", events not held are
+The semantics are those of ``tests.oracle`` (windows, "under way", events not held are
 listed but never counted); ``tests/unit/test_index.py`` checks them against it.
 """
 
@@ -32,9 +32,10 @@ from dashboard.config import (
     START,
     VERIFICATION,
 )
-from dashboard.events import LAST
-from dashboard.timeline import TOTAL
+from dashboard.ingest.events import LAST
 
+TOTAL = "total"  # the count column of ``counts``
+METRIC_COLUMN = {"events": TOTAL, "fatalities": FATALITIES}  # what the choropleth shows
 MAX_PLACES = 400  # more distinct places than this in view: events are clustered on a grid
 GRID_STEPS = (0.05, 0.1, 0.2, 0.5, 1.0)  # degrees, finest first
 EPOCH = np.datetime64("1970-01-01", "D")

@@ -1,4 +1,7 @@
-"""Per-date aggregation: windows, active events, counts per oblast and category. No Streamlit.
+"""The pandas oracle: per-date windows, active events and counts written the plain way.
+
+The page counts through ``dashboard.query.index.EventIndex``; these slow, obvious versions are
+what its tests check it against.
 
 A window of N days ending on date D covers D-(N-1) .. D inclusive; ``window_days=None`` means
 cumulative (everything that started on or before D). An event with an end date is active on
@@ -11,7 +14,6 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.config import (
-    ALL_CATEGORIES,
     CATEGORY,
     FATALITIES,
     FIVE_OBLASTS,
@@ -19,18 +21,9 @@ from dashboard.config import (
     START,
     VERIFICATION,
 )
-from dashboard.events import LAST
-
-TOTAL = "total"
-METRICS = ("events", "fatalities")  # what the choropleth shows
-METRIC_COLUMN = {"events": TOTAL, "fatalities": FATALITIES}
-
-
-def categories_in(events: pd.DataFrame) -> list[str]:
-    """Category keys present in the events, in the documented order (unknown ones last)."""
-    present = set(events[CATEGORY].unique())
-    known = [c for c in ALL_CATEGORIES if c in present]
-    return known + sorted(present - set(known))
+from dashboard.ingest.events import LAST
+from dashboard.query.index import TOTAL
+from dashboard.query.view import categories_in  # noqa: E402,F401 (one definition)
 
 
 def as_day(date) -> pd.Timestamp:

@@ -5,7 +5,7 @@ are realistic), 30 % spread uniformly over the oblasts' full-resolution polygons
 from 24 Feb 2022 to 31 Dec 2024, denser in 2022. Deterministic for a given seed.
 Every record is synthetic: the text says so, and nothing here is a real event.
 
-    python -m bench.synth 100000 --format acled -o /tmp/acled-100k.csv
+    python -m tests.synth 100000 --format acled -o /tmp/acled-100k.csv
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from dashboard.config import FIVE_OBLASTS, NATIVE_COLUMNS
-from dashboard.regions import Regions, load_regions
+from dashboard.geo.regions import Regions, load_regions
 
 # (settlement, ISO code, lat, lon): town centres, degrees EPSG:4326.
 SETTLEMENTS: tuple[tuple[str, str, float, float], ...] = (
@@ -208,7 +208,7 @@ def _admin1_names() -> tuple[str, ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.synth", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.synth", description=__doc__)
     parser.add_argument("n", type=int)
     parser.add_argument("--format", choices=("native", "acled"), default="native")
     parser.add_argument("--seed", type=int, default=1)

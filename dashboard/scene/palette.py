@@ -1,6 +1,6 @@
 """Colours and class breaks. Colour-blind-safe: ColorBrewer YlOrBr for counts, Paul Tol's
 'muted' qualitative scheme for categories. Both are checked under deuteranopia and protanopia
-simulation (dashboard.a11y, tests/unit/test_a11y.py; docs/ACCESSIBILITY.md)."""
+simulation (dashboard.scene.a11y, tests/unit/test_a11y.py; docs/ACCESSIBILITY.md)."""
 
 from __future__ import annotations
 
