@@ -13,6 +13,8 @@ import time
 from dashboard.config import EVENTS_CSV
 from dashboard.geo.regions import load_regions
 from dashboard.ingest.events import LAST, load_events
+from dashboard.render import slides
+from dashboard.render.html import standalone_html
 from dashboard.scene import build as scene
 from tests.synth import acled_events
 
@@ -34,10 +36,10 @@ def rows_for(name: str, events, regions) -> list[tuple]:
     for window in (7, None):
         made = scene.make(events, regions, day, window)
         for size in ((1920, 1080), (1280, 720)):
-            ms, png = timed(lambda made=made, size=size: scene.slide(made, regions, size).png())
+            ms, png = timed(lambda made=made, size=size: slides.of_scene(made, regions, size).png())
             rows.append((name, window or "cumulative", f"PNG {size[0]}x{size[1]}", ms, len(png)))
         full = scene.make(events, regions, day, window, overlay="full")
-        ms, html = timed(lambda full=full: scene.standalone_html(full, regions))
+        ms, html = timed(lambda full=full: standalone_html(full, regions))
         rows.append((name, window or "cumulative", "HTML", ms, len(html)))
     return rows
 

@@ -1,7 +1,7 @@
 """Per-step server cost on the bundled data: ``python -m bench.step_bundled``.
 
 Prints a table: load (read + validate + place) and, over 50 slider dates with a 7-day window,
-the time to build the view, the date layer and streamlit-folium's layer JavaScript.
+the time to build the page's scene (view, date layer) and streamlit-folium's layer JavaScript.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import time
 import pandas as pd
 from streamlit_folium import _get_feature_group_string
 
-from dashboard import maps
 from dashboard.config import EVENTS_CSV
 from dashboard.geo.regions import load_regions
 from dashboard.ingest.events import load_events
-from dashboard.query.view import Filters, breaks_for, build_view
+from dashboard.query.view import Filters, breaks_for_index, index_for
+from dashboard.render.leaflet import base_map, feature_group
+from dashboard.scene import build as scene
 
 
 def main() -> None:
@@ -25,14 +26,13 @@ def main() -> None:
     result = load_events(EVENTS_CSV, regions)
     load_ms = (time.perf_counter() - t0) * 1000
     times, sizes = [], []
-    breaks = breaks_for(result.events, 7, "events")  # once, as the page caches them
+    index = index_for(result.events, Filters())
+    breaks = breaks_for_index(index, 7, "events")  # once, as the page caches them
     for day in pd.date_range("2022-09-01", "2022-10-20"):
         t0 = time.perf_counter()
-        view = build_view(result.events, day, 7, Filters(), breaks=breaks)
-        group = maps.date_layers(
-            regions, view.shown, view.counts, view.breaks, view.active, f"{day:%d %b}"
-        )
-        js = _get_feature_group_string(group, maps.base_map(regions))
+        made = scene.make(result.events, regions, day, 7, breaks=breaks, index=index)
+        group = feature_group(made.layers, made.controls)
+        js = _get_feature_group_string(group, base_map(regions))
         times.append((time.perf_counter() - t0) * 1000)
         sizes.append(len(js))
     print(f"{'metric':34s} {'value':>10s}")

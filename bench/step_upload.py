@@ -15,10 +15,11 @@ import time
 import pandas as pd
 from streamlit_folium import _get_feature_group_string
 
-from dashboard import maps
 from dashboard.geo.regions import load_regions
 from dashboard.ingest.events import load_events
-from dashboard.query.view import Filters, breaks_for, build_view
+from dashboard.query.view import Filters, breaks_for_index, index_for
+from dashboard.render.leaflet import base_map, feature_group
+from dashboard.scene import build as scene
 from tests.synth import acled_events
 
 DATES = pd.date_range("2023-01-01", periods=20, freq="7D")
@@ -33,17 +34,16 @@ def measure(n: int) -> list[tuple]:
     rows = []
     for window in (None, 7):
         times, sizes, steps = [], [], set()
-        breaks = breaks_for(result.events, window, "events")  # once, as the page caches them
+        index = index_for(result.events, Filters())
+        breaks = breaks_for_index(index, window, "events")  # once, as the page caches them
         for day in DATES:
             t0 = time.perf_counter()
-            view = build_view(result.events, day, window, Filters(), breaks=breaks)
-            group = maps.date_layers(
-                regions, view.shown, view.counts, view.breaks, view.active, f"{day:%d %b}"
-            )
-            js = _get_feature_group_string(group, maps.base_map(regions))
+            made = scene.make(result.events, regions, day, window, breaks=breaks, index=index)
+            group = feature_group(made.layers, made.controls)
+            js = _get_feature_group_string(group, base_map(regions))
             times.append((time.perf_counter() - t0) * 1000)
             sizes.append(len(js))
-            steps.add(group.grid_step)
+            steps.add(made.layers.grid_step)
         label = "cumulative" if window is None else f"{window} days"
         grid = ", ".join("places" if s is None else f"grid {s}°" for s in sorted(steps, key=str))
         rows.append(

@@ -22,10 +22,11 @@ from dashboard.config import EVENTS_CSV
 from dashboard.geo.regions import load_regions
 from dashboard.ingest import datasets
 from dashboard.ingest.events import LAST, UnreadableFile, load_events
-from dashboard.query.view import Filters, apply_filters, breaks_for
+from dashboard.query.view import Filters, index_for
 from dashboard.render import slides
 from dashboard.scene import build as scene
 from dashboard.state import permalink
+from dashboard.state.view_state import ViewState
 
 MAX_FRAMES = 1000
 
@@ -62,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def dates_for(state: permalink.LinkState, first, last, step: int, data_first, data_last):
+def dates_for(state: ViewState, first, last, step: int, data_first, data_last):
     """The dates to draw, each inside the data's range; notices for any moved."""
     notices: list[str] = []
     if first is None and last is None:
@@ -110,31 +111,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for note in notices + moved:
         print(f"ignored: {note}", file=sys.stderr)
-    filters = Filters(state.cat, state.oblast, state.q)
-    metric = state.metric if state.metric in ("events", "fatalities") else "events"
-    breaks = breaks_for(apply_filters(events, filters), state.window, metric)
-    center = (state.lat, state.lon) if state.lat is not None else None
+    # The scene is built as the page builds it (scene.build.inputs_for, then of_state).
+    index = index_for(events, Filters(state.cat, state.oblast, state.q))
+    inputs = scene.inputs_for(state, events, regions, index, tiles="none")
     written = []
     for day in days:
-        view = scene.make(
-            events,
-            regions,
-            day,
-            state.window,
-            filters,
-            metric,
-            state.outside,
-            state.lang,
-            breaks,
-            center=center,
-            zoom=state.zoom if center else None,
-        )
+        view = scene.of_state(state, inputs, day)
         out = args.output
         if len(days) > 1:
             out = out.with_name(f"{out.stem}-{day.isoformat()}{out.suffix or '.png'}")
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(scene.slide(view, regions, args.size).png())
+            out.write_bytes(slides.of_scene(view, regions, args.size).png())
         except (OSError, slides.NoFont) as exc:
             print(f"{out}: {exc}", file=sys.stderr)
             return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import weakref
 from collections import OrderedDict
@@ -24,7 +25,18 @@ from dashboard.config import (
 )
 from dashboard.ingest.events import LAST
 from dashboard.query.index import METRIC_COLUMN, TOTAL, EventIndex, Selection
-from dashboard.scene.palette import class_breaks
+from dashboard.state.choices import OUTSIDE
+
+CLASSES = 5  # count classes of the choropleth (scene.palette has a colour for each)
+
+
+def class_breaks(max_count: int, classes: int = CLASSES) -> list[int]:
+    """Upper bounds of up to ``classes`` equal-width integer classes covering 1..max_count."""
+    if max_count <= 0:
+        return [1]
+    width = max(1, math.ceil(max_count / classes))
+    uppers = sorted({min(max_count, width * (i + 1)) for i in range(classes)})
+    return uppers
 
 
 def categories_in(events: pd.DataFrame) -> list[str]:
@@ -32,10 +44,6 @@ def categories_in(events: pd.DataFrame) -> list[str]:
     present = set(events[CATEGORY].unique())
     known = [c for c in ALL_CATEGORIES if c in present]
     return known + sorted(present - set(known))
-
-
-OUTSIDE = "outside"  # filter option: events in none of the five oblasts (incl. national)
-WINDOW_CHOICES = (None, 7, 30, 90)  # None = cumulative
 
 
 @dataclass(frozen=True)
@@ -132,9 +140,6 @@ class IndexCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return index
-
-
-SHARED_INDEXES = IndexCache()
 
 
 @dataclass(frozen=True)

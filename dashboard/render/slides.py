@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from dashboard.geo.regions import Regions
+from dashboard.scene import basemap
 from dashboard.scene.legend import BACKGROUND, TEXT, Legend
 from dashboard.scene.palette import ACTIVE_OUTLINE
 
@@ -385,3 +387,23 @@ def render(
     )
     draw.text((pad, height - footer_h // 2), note, font=face, fill=rgb("#222222"), anchor="lm")
     return Slide(image, frame)
+
+
+def of_scene(scene, regions: Regions, size: tuple[int, int]) -> Slide:
+    """A scene (``scene.build.Scene``) as a slide picture, from its plain data: the same
+    oblasts, markers, legend and words the page draws (server side, no browser)."""
+    static = basemap.static_features(regions, scene.lang)
+    return render(
+        size,
+        context=static["context"]["features"],
+        oblasts=scene.layers.oblasts.data["features"],
+        markers=scene.layers.markers.data["features"],
+        labels=static["labels"]["features"],
+        legend=scene.legend,
+        title=scene.title,
+        date_text=scene.date_text,
+        window_text=scene.window_text,
+        attribution=scene.attribution,
+        center=scene.center,
+        zoom=scene.zoom,
+    )

@@ -1,32 +1,37 @@
-"""One view, ready to draw: the map layers, legend and words for a date. No Streamlit.
+"""One view, ready to draw: the map layers, legend and words for a date. No Streamlit, no folium.
 
 The page, the slide PNG, the standalone HTML and ``python -m dashboard.snapshot`` all build
-their view here, so what a briefer exports is what the page shows.
+their scene here, the same way (``inputs_for`` a ``ViewState``, then ``make``), so what a
+briefer exports is what the page shows.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from html import escape
 
-import folium
 import pandas as pd
 
-from dashboard import maps
 from dashboard.config import DATASET, FORMAT
 from dashboard.geo.regions import Regions
 from dashboard.i18n import dataset_label, long_date, tr
 from dashboard.query.index import EventIndex
 from dashboard.query.view import Filters, View, breaks_for_index, build_view, index_for
-from dashboard.render import assets, slides
-from dashboard.scene import legend
+from dashboard.scene import basemap, legend
+from dashboard.scene.layers import DateLayers, date_group
+from dashboard.state.choices import METRICS
+from dashboard.state.view_state import ViewState
 
 
 @dataclass
 class Scene:
+    """One drawable view as plain data: the date's layers (payload, oblasts, markers), the
+    legend, the words, the fixed HTML drawn over the map (``controls``: html, position, css
+    class) and where the map opens. ``render`` turns it into Leaflet, a PNG or an HTML file."""
+
     view: View
-    layers: folium.FeatureGroup
+    layers: DateLayers
     legend: legend.Legend
     lang: str
     title: str
@@ -37,6 +42,7 @@ class Scene:
     center: tuple[float, float] | None = None  # lat, lon; None: the page default / fit
     zoom: float | None = None
     tiles: str = "none"
+    controls: tuple[tuple[str, str, str], ...] = ()
 
 
 def sources_text(events: pd.DataFrame, lang: str) -> str:
@@ -86,7 +92,7 @@ def make(
 
     ``overlay``: "" (page), "legend" (presentation: the legend over the map) or "full" (the
     standalone file: legend and the title/date banner over the map). ``client``: more keys
-    for the map client's payload (the page's scene name and time bar, ``dashboard.timebar.steps``).
+    for the map client's payload (the page's scene name and time bar, ``timebar.protocol``).
     """
     filters = filters or Filters()
     if index is None:
@@ -96,8 +102,8 @@ def make(
     view = build_view(events, date, window, filters, breaks=breaks, metric=metric, index=index)
     T = tr(lang)
     date_text = long_date(view.date, lang)
-    fill_opacity = maps.FILL_OPACITY if tiles == "none" else maps.FILL_OPACITY_TILES
-    layers = maps.date_group(
+    fill_opacity = basemap.FILL_OPACITY if tiles == "none" else basemap.FILL_OPACITY_TILES
+    layers = date_group(
         regions,
         index,
         view.selection,
@@ -115,17 +121,18 @@ def make(
     key = legend.build(view.breaks, window, metric, shown_categories, layers.grid_step, lang)
     window_text = legend.window_text(view.date, window, lang)
     layers.payload["label"] = escape(date_text)  # the time bar's date
+    controls: list[tuple[str, str, str]] = []
     if overlay in ("legend", "full"):
         legend_html = legend.to_html(key, scale=1.15)
         layers.payload["legend"] = legend_html  # a date the client steps to brings its legend
-        maps.MapControl(legend_html, "bottomleft").add_to(layers)
+        controls.append((legend_html, "bottomleft", "oem-legend"))
     layers.payload.update(client or {})
     if overlay == "full":
         banner = (
             f"{escape(T('present_title'))}<br>{escape(date_text)}"
             f"<small>{escape(window_text)}</small>"
         )
-        maps.MapControl(banner, "topright", "oem-banner").add_to(layers)
+        controls.append((banner, "topright", "oem-banner"))
     return Scene(
         view=view,
         layers=layers,
@@ -143,6 +150,7 @@ def make(
         center=center,
         zoom=zoom,
         tiles=tiles,
+        controls=tuple(controls),
     )
 
 
@@ -153,48 +161,79 @@ def step_payload(day, key: str, **make_args) -> str:
     return json.dumps(drawn.layers.payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def slide(scene: Scene, regions: Regions, size: tuple[int, int]) -> slides.Slide:
-    """The scene as a slide picture (server side, no browser)."""
-    static = maps.static_features(regions, scene.lang)
-    return slides.render(
-        size,
-        context=static["context"]["features"],
-        oblasts=scene.layers.oblasts.data["features"],
-        markers=scene.layers.markers.data["features"],
-        labels=static["labels"]["features"],
-        legend=scene.legend,
-        title=scene.title,
-        date_text=scene.date_text,
-        window_text=scene.window_text,
-        attribution=scene.attribution,
-        center=scene.center,
-        zoom=scene.zoom,
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a date's scene depends on but the date: the arguments of ``make`` and
+    ``step_payload``. Dates drawn from equal inputs belong to one scene (one time bar)."""
+
+    events: pd.DataFrame
+    regions: Regions
+    window: int | None
+    filters: Filters
+    metric: str
+    show_outside: bool
+    lang: str
+    breaks: tuple[int, ...]
+    tiles: str
+    overlay: str
+    index: EventIndex
+
+    def args(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)} | {"breaks": list(self.breaks)}
+
+    def key_parts(self) -> tuple:
+        """What names the scene, beside the data shown (``timebar.steps.StepFiles.key``)."""
+        return (
+            self.filters,
+            self.window,
+            self.metric,
+            self.show_outside,
+            self.lang,
+            self.tiles,
+            self.breaks,
+            self.overlay,
+        )
+
+
+def inputs_for(
+    state: ViewState,
+    events: pd.DataFrame,
+    regions: Regions,
+    index: EventIndex,
+    tiles: str,
+    overlay: str = "",
+    breaks: list[int] | None = None,
+) -> Inputs:
+    """The scene inputs of a view. ``index``: the events' index under the view's filters (the
+    page's is shared, ``caches.SHARED_INDEXES``); ``tiles``: the basemap drawn (the view's, or
+    the deployment's default); ``breaks``: the class breaks when already known (they depend on
+    the data, filters, window and metric, never on the date)."""
+    metric = state.metric if state.metric in METRICS else "events"
+    if breaks is None:
+        breaks = breaks_for_index(index, state.window, metric)
+    return Inputs(
+        events=events,
+        regions=regions,
+        window=state.window,
+        filters=Filters(state.cat, state.oblast, state.q),
+        metric=metric,
+        show_outside=state.outside,
+        lang=state.lang,
+        breaks=tuple(breaks),
+        tiles=tiles,
+        overlay=overlay,
+        index=index,
     )
 
 
-def standalone_html(scene: Scene, regions: Regions) -> bytes:
-    """One HTML file with this map, Leaflet inlined: opens from disk with no internet.
-
-    Build ``scene`` with ``overlay="full"`` so the legend and the date travel with the map.
-    """
-    m = maps.base_map(regions, scene.tiles, scene.lang, inline=True)
-    if scene.center is not None:
-        m.location = list(scene.center)
-        m.options["zoom"] = scene.zoom if scene.zoom is not None else maps.ZOOM
-    m.default_js = []
-    m.default_css = []
-    leaflet_js = assets.package_file("leaflet", "leaflet.js").read_text(encoding="utf-8")
-    leaflet_css = assets.package_file("leaflet", "leaflet.css").read_text(encoding="utf-8")
-    leaflet_js = leaflet_js.replace("</script", "<\\/script")
-    client_js = assets.client_js().replace("</script", "<\\/script")
-    m.get_root().header.add_child(
-        maps.Raw(
-            f"<title>{escape(scene.title)} · {escape(scene.date_text)}</title>"
-            f"<style>{leaflet_css}</style><script>{leaflet_js}</script>"
-            f"<script>{client_js}</script>"
-        ),
-        name="leaflet_inline",
-        index=0,
+def of_state(state: ViewState, inputs: Inputs, day=None, client: dict | None = None) -> Scene:
+    """The scene of a view on ``day`` (default: the view's date), opening where the view's
+    map is (or the default view)."""
+    center = (state.lat, state.lon) if state.lat is not None else None
+    return make(
+        date=day if day is not None else state.date,
+        center=center,
+        zoom=state.zoom if center else None,
+        client=client,
+        **inputs.args(),
     )
-    scene.layers.add_to(m)
-    return m.get_root().render().encode("utf-8")

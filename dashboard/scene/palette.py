@@ -1,16 +1,15 @@
-"""Colours and class breaks. Colour-blind-safe: ColorBrewer YlOrBr for counts, Paul Tol's
-'muted' qualitative scheme for categories. Both are checked under deuteranopia and protanopia
-simulation (dashboard.scene.a11y, tests/unit/test_a11y.py; docs/ACCESSIBILITY.md)."""
+"""Colours. Colour-blind-safe: ColorBrewer YlOrBr for the count classes
+(``query.view.class_breaks``), Paul Tol's 'muted' qualitative scheme for categories. Both are
+checked under deuteranopia and protanopia simulation (dashboard.scene.a11y,
+tests/unit/scene/test_a11y.py; docs/ACCESSIBILITY.md)."""
 
 from __future__ import annotations
-
-import math
 
 from dashboard.config import CATEGORIES
 
 NO_EVENTS = "#f4f4f2"
 # ColorBrewer YlOrBr, 5 classes: light (few) to dark (many).
-COUNT_COLOURS = ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")
+COUNT_COLOURS = ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")  # one per class
 CATEGORY_COLOURS = dict(
     zip(
         CATEGORIES,
@@ -48,15 +47,6 @@ CATEGORY_COLOURS.update(
 )
 ACTIVE_OUTLINE = "#000000"
 OTHER_CATEGORY = "#555555"
-
-
-def class_breaks(max_count: int, classes: int = len(COUNT_COLOURS)) -> list[int]:
-    """Upper bounds of up to ``classes`` equal-width integer classes covering 1..max_count."""
-    if max_count <= 0:
-        return [1]
-    width = max(1, math.ceil(max_count / classes))
-    uppers = sorted({min(max_count, width * (i + 1)) for i in range(classes)})
-    return uppers
 
 
 def count_colour(count: int, breaks: list[int]) -> str:

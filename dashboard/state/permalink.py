@@ -1,4 +1,4 @@
-"""The view state as a URL query string, and back. No Streamlit.
+"""The codec between a link's query string and ``ViewState``. No Streamlit.
 
 Every parameter is checked on its own: a bad value is dropped (the default is used instead) and
 reported in a notice, so a mistyped link still opens, and says what it could not honour.
@@ -28,19 +28,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import date as Date
 from urllib.parse import parse_qsl, urlencode
 
 from dashboard.config import ALL_CATEGORIES, FIVE_OBLASTS
 from dashboard.i18n import LANGS
+from dashboard.state.choices import MAX_QUERY, MAX_WINDOW, METRICS, OUTSIDE, STEPS, TILES
+from dashboard.state.view_state import DEFAULT, ViewState
 
-OUTSIDE = "outside"  # the oblast filter's "elsewhere" option (view.OUTSIDE)
-TILE_NAMES = ("none", "osm", "carto-light")
-METRICS = ("events", "fatalities")
-STEPS = (1, 7)
-MAX_WINDOW = 3660
-MAX_QUERY = 200
 LAT_RANGE = (40.0, 57.0)
 LON_RANGE = (18.0, 46.0)
 ZOOM_RANGE = (4.0, 13.0)
@@ -66,32 +62,6 @@ ORDER = (
     "loop",
     "play",
 )
-
-
-@dataclass(frozen=True)
-class LinkState:
-    """Everything a link can say about a view. ``None`` means "not given: use the default"."""
-
-    date: Date | None = None
-    window: int | None = None  # None = cumulative
-    cat: tuple[str, ...] = ()
-    oblast: tuple[str, ...] = ()
-    q: str = ""
-    lang: str = "en"
-    present: bool = False
-    lat: float | None = None
-    lon: float | None = None
-    zoom: int | None = None
-    tiles: str | None = None
-    metric: str = "events"
-    outside: bool = False
-    step: int = 1
-    speed: float = 1.0
-    loop: bool = False
-    play: bool = False
-
-
-DEFAULT = LinkState()
 
 
 def _shown(value: str) -> str:
@@ -148,7 +118,7 @@ def _zoom(value: str) -> int:
 
 
 def _step(value: str) -> int:
-    if value not in ("1", "7"):
+    if value not in {str(s) for s in STEPS}:
         raise ValueError("use 1 (a day) or 7 (a week)")
     return int(value)
 
@@ -161,7 +131,7 @@ PARSERS = {
     "lat": lambda v: _number(v, *LAT_RANGE),
     "lon": lambda v: _number(v, *LON_RANGE),
     "zoom": _zoom,
-    "tiles": lambda v: _choice(v, TILE_NAMES),
+    "tiles": lambda v: _choice(v, TILES),
     "metric": lambda v: _choice(v, METRICS),
     "outside": _flag,
     "step": _step,
@@ -178,7 +148,7 @@ def _last(value) -> str:
     return str(value)
 
 
-def parse(params: Mapping[str, object]) -> tuple[LinkState, list[str]]:
+def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     """The state a query string asks for, and one notice per value that was ignored."""
     values: dict[str, object] = {}
     notices: list[str] = []
@@ -254,12 +224,12 @@ def _format(name: str, value) -> str | None:
     return str(value)
 
 
-def to_params(state: LinkState) -> dict[str, str]:
+def to_params(state: ViewState) -> dict[str, str]:
     """The query parameters for a state, in a fixed order. ``date`` and ``window`` are always
     written (a link must say which date it shows); the rest only when they differ from the
     default."""
     out: dict[str, str] = {}
-    for f in fields(LinkState):
+    for f in fields(ViewState):
         value = getattr(state, f.name)
         if f.name == "window":
             if state.date is not None or value is not None:
@@ -269,11 +239,11 @@ def to_params(state: LinkState) -> dict[str, str]:
     return {k: out[k] for k in ORDER if k in out}
 
 
-def to_query(state: LinkState) -> str:
+def to_query(state: ViewState) -> str:
     return urlencode(to_params(state), safe=",-:")
 
 
-def from_query(query: str) -> tuple[LinkState, list[str]]:
+def from_query(query: str) -> tuple[ViewState, list[str]]:
     """Parse a query string such as ``date=2022-09-25&window=7&lang=uk`` (a leading '?' too)."""
     return parse(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)))
 

@@ -31,8 +31,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
-from dashboard.render import assets
-
 log = logging.getLogger("oblast_events_map")
 
 FORWARD_DAYS = 30  # dates prepared after the one shown (holding → steps through a month)
@@ -226,19 +224,3 @@ class Preparer:
                     self._waiting -= 1
 
         return self._pool.submit(run)
-
-
-_FILES: StepFiles | None = None
-_FILES_LOCK = threading.Lock()
-
-
-def files() -> StepFiles:
-    """This process's prepared dates, under the app's static folder."""
-    global _FILES
-    with _FILES_LOCK:
-        if _FILES is None:
-            _FILES = StepFiles(assets.STATIC_DIR / "steps", assets.URL_PREFIX + "/steps")
-        return _FILES
-
-
-PREPARER = Preparer()

@@ -2,11 +2,13 @@
 playback controls drive the date."""
 
 import dataclasses
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.page import session
 from dashboard.state.permalink import from_query
 from tests.app.test_page import APP, shown
 
@@ -43,10 +45,10 @@ def test_a_full_link_opens_that_view_and_is_written_back():
     assert app.multiselect(key="oblast").value == ["UA-65", "UA-14"]
     assert app.text_input(key="q").value == "vot"
     assert app.toggle(key="outside").value is True
-    assert app.radio(key="pb_step").value == 7
-    assert app.select_slider(key="pb_speed").value == 1.5
-    assert app.toggle(key="pb_loop").value is True
-    view = app.session_state["_view"]
+    assert app.radio(key="step").value == 7
+    assert app.select_slider(key="speed").value == 1.5
+    assert app.toggle(key="loop").value is True
+    view = session.drawn(app.session_state).view
     assert view.window_days == 30 and set(shown(app)["category"]) <= {
         "referendum",
         "strike_on_civilians",
@@ -74,7 +76,7 @@ def test_a_custom_window_comes_back_as_custom():
     app = open_link("date=2022-09-25&window=14")
     assert app.radio(key="window").value == "custom"
     assert app.number_input(key="window_days").value == 14
-    assert app.session_state["_view"].window_days == 14
+    assert session.drawn(app.session_state).view.window_days == 14
 
 
 def test_invalid_values_are_ignored_with_a_visible_notice():
@@ -113,7 +115,7 @@ def test_a_category_absent_from_the_data_is_reported():
 def test_the_done_when_link_opens_presentation_in_ukrainian():
     app = open_link(DONE_WHEN)
     assert app.toggle(key="present").value is True
-    assert app.session_state["_map_view"] == (47.5, 36.5, 6)
+    assert session.view(app.session_state).map_view == (47.5, 36.5, 6)
     assert app.slider(key="date").value == date(2022, 9, 25)
     assert not app.title  # the page title gives way to the banner
     banner = " ".join(h.proto.body for h in app.get("html"))
@@ -174,10 +176,10 @@ def test_forward_and_back_move_by_the_step(step, expected):
 def test_play_and_pause_toggle_playback():
     app = open_link("date=2022-09-25")
     app.button(key="play").click().run()
-    assert app.session_state["_playing"] is True
+    assert session.page_state(app.session_state).playing is True
     assert app.button(key="play").label == "⏸ Pause"
     app.button(key="play").click().run()
-    assert app.session_state["_playing"] is False
+    assert session.page_state(app.session_state).playing is False
 
 
 def test_playback_stops_at_the_end_or_loops():
@@ -186,7 +188,9 @@ def test_playback_stops_at_the_end_or_loops():
     assert app.slider(key="date").value == date(2022, 11, 14)
     looping = open_link("date=2022-11-14&play=1&loop=1")
 
-    looping.session_state["_last_tick"] = None
+    session.set_page(
+        replace(session.page_state(looping.session_state), last_tick=None), looping.session_state
+    )
     looping.button(key="step_forward").click().run()
     assert looping.slider(key="date").value == date(2022, 2, 21)  # the first date of the data
 

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import maps
 from dashboard.config import EVENTS_CSV, PACKAGE_DIR
 from dashboard.ingest.events import load_events
+from dashboard.page import session
 from dashboard.query.view import Filters, build_view
+from tests import maplayers as maps
 
 APP = str(PACKAGE_DIR / "app.py")
 FOUR = {"UA-65", "UA-23", "UA-14", "UA-09"}
@@ -32,7 +33,7 @@ def summary(at) -> dict[str, int]:
 
 
 def shown(at):
-    return at.session_state["_view"].shown
+    return session.drawn(at.session_state).view.shown
 
 
 def test_page_runs_without_exception(at):
@@ -53,7 +54,7 @@ def test_a_first_run_draws_the_map_first_and_the_next_run_everything():
     app = AppTest.from_file(APP, default_timeout=60)
     app.run()
     assert not app.exception
-    assert app.session_state["_scene"].layers.payload["o"], "the map is drawn"
+    assert session.drawn(app.session_state).layers.payload["o"], "the map is drawn"
     assert not app.dataframe  # the tables' script waits for the map
     assert any("Loading the events table" in c.value for c in app.caption)
     app.run()  # in a browser, finish_first_visit's timer
@@ -62,7 +63,7 @@ def test_a_first_run_draws_the_map_first_and_the_next_run_everything():
 
 
 def test_reruns_and_new_sessions_reuse_the_shared_index(at):
-    from dashboard.query.view import SHARED_INDEXES
+    from dashboard.caches import SHARED_INDEXES
 
     built = SHARED_INDEXES.builds
     at.slider(key="date").set_value(date(2022, 4, 1)).run()  # a full rerun of the script
@@ -85,7 +86,7 @@ def test_custom_window(at):
     at.slider(key="date").set_value(date(2022, 9, 25)).run()
     at.radio(key="window").set_value("Custom").run()
     at.number_input(key="window_days").set_value(1).run()
-    assert at.session_state["_view"].window_days == 1
+    assert session.drawn(at.session_state).view.window_days == 1
     assert set(shown(at)["start_date"].dt.strftime("%Y-%m-%d")) <= {"2022-09-23", "2022-09-25"}
 
 

@@ -1,12 +1,14 @@
 """AppTest: the page takes the date the map's time bar reports once the user pauses (the value
 the client posts for the map component), and ignores anything else the browser could send."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.config import PACKAGE_DIR
+from dashboard.page import session
 
 APP = str(PACKAGE_DIR / "app.py")
 MAP = "map-none-en-0"  # app.map_key for no tiles, English, not presenting
@@ -29,12 +31,12 @@ def report(at, day, report_id):
 
 
 def test_a_report_moves_the_page_to_the_maps_date_and_stops_playback(at):
-    at.session_state["_playing"] = True
+    session.set_page(replace(session.page_state(at.session_state), playing=True), at.session_state)
     report(at, "2022-09-23", "c1:1")
     assert at.slider(key="date").value == date(2022, 9, 23)
-    assert at.session_state["_view"].date.date() == date(2022, 9, 23)
-    assert at.session_state["_playing"] is False
-    payload = at.session_state["_scene"].layers.payload
+    assert session.drawn(at.session_state).view.date.date() == date(2022, 9, 23)
+    assert session.page_state(at.session_state).playing is False
+    payload = session.drawn(at.session_state).layers.payload
     assert payload["date"] == "2022-09-23" and payload["seen"] == "c1:1"
     assert payload["steps"]["url"].startswith("/app/static/steps/")
     assert payload["k"] in payload["steps"]["url"]
@@ -66,7 +68,7 @@ def test_anything_but_a_new_iso_date_is_ignored(at, bad):
 
 def test_a_date_outside_the_data_is_kept_inside_it(at):
     report(at, "1999-01-01", "c1:9")
-    first = at.session_state["_view"].date.date()
+    first = session.drawn(at.session_state).view.date.date()
     assert first == date(2022, 2, 21)
     report(at, "2099-01-01", "c1:10")
-    assert at.session_state["_view"].date.date() == date(2022, 11, 14)
+    assert session.drawn(at.session_state).view.date.date() == date(2022, 11, 14)

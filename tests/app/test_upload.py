@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import maps
 from dashboard.config import EVENTS_CSV
 from dashboard.geo.regions import load_regions
+from dashboard.page import session
+from tests import maplayers as maps
 from tests import samples
 from tests.app.test_page import APP, shown
 
@@ -78,7 +79,7 @@ def test_category_filter_offers_acled_event_types(acled_page):
 
 def test_fatalities_colour_the_oblasts(acled_page):
     app = acled_page.radio(key="metric").set_value("fatalities").run()
-    view = app.session_state["_view"]
+    view = session.drawn(app.session_state).view
     assert view.metric == "fatalities"
     assert view.counts.loc["UA-63", "fatalities"] == 2  # Kharkiv, 07-Feb-25
     assert view.counts.loc["UA-09", "fatalities"] == 4  # Sievierodonetsk, 16-05-2025
@@ -89,7 +90,7 @@ def test_events_outside_the_five_are_counted_and_drawn_on_request(acled_page):
     app = acled_page
     summary = next(d for d in app.dataframe if "Under way" in d.value.columns).value
     assert summary.set_index("Oblast").loc["Elsewhere / national / international", "Events"] == 1
-    view = app.session_state["_view"]
+    view = session.drawn(app.session_state).view
     args = (view.shown, view.active)
     hidden = maps.markers_layer(*args).data["features"]
     drawn = maps.markers_layer(*args, show_outside=True).data["features"]
@@ -129,7 +130,7 @@ def test_upload_stays_in_its_session_and_off_the_disk(acled_page):
 def test_hostile_upload_is_escaped_in_popups_and_tooltips():
     app = upload(page(), "hostile.csv", samples.native_hostile())
     app.slider(key="date").set_value(date(2022, 9, 23)).run()
-    view = app.session_state["_view"]
+    view = session.drawn(app.session_state).view
     layer = maps.markers_layer(view.shown, view.active)
     popups = " ".join(f["properties"]["_popup"] for f in layer.data["features"])
     tips = " ".join(f["properties"]["_tooltip"] for f in layer.data["features"])
@@ -156,7 +157,7 @@ def test_a_new_file_under_the_same_name_replaces_the_old_one(acled_page):
     app = acled_page
     first_ids = set(shown(app)["id"])
     upload(app, "acled_current.csv", samples.acled_dates())
-    view = app.session_state["_view"]
+    view = session.drawn(app.session_state).view
     assert set(view.shown["id"]).isdisjoint(first_ids - {"UKR1001"})
     assert view.date == pd.Timestamp("2025-05-16")  # the new file's last date
     # Class breaks were rebuilt for the new file: its 13 events are all in Donetsk.

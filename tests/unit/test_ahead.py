@@ -8,11 +8,12 @@ import gc
 import numpy as np
 import pytest
 
-from dashboard import maps
 from dashboard.config import EVENTS_CSV, FIVE_OBLASTS, START, TITLE
 from dashboard.ingest.events import LAST, load_events, settle_heap
 from dashboard.query.index import EventIndex
 from dashboard.query.view import data_facts
+from dashboard.scene import popups
+from tests import maplayers as maps
 from tests.oracle import active_on, counted, in_window
 from tests.synth import acled_events
 
@@ -35,7 +36,7 @@ def layer(index: EventIndex, day: str, window: int | None) -> maps.MarkersLayer:
 
 def test_the_popup_cache_is_bounded_and_refills(acled, monkeypatch):
     index = EventIndex.build(acled)
-    monkeypatch.setattr(maps, "POPUP_CACHE_SIZE", 50)
+    monkeypatch.setattr(popups, "POPUP_CACHE_SIZE", 50)
     first = layer(index, "2024-06-10", 30).payload
     assert len(index.memo(("popup parts", "uk"), dict)) <= max(50, len(first["e"]))
     assert layer(index, "2024-06-10", 30).payload == first

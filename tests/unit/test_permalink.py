@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from dashboard.state import permalink
-from dashboard.state.permalink import LinkState, clamp_date, from_query, parse, to_params, to_query
+from dashboard.state.permalink import clamp_date, from_query, parse, to_params, to_query
+from dashboard.state.view_state import ViewState as LinkState
 
 FULL = LinkState(
     date=date(2022, 9, 25),

@@ -3,12 +3,19 @@
 import pandas as pd
 import pytest
 
-from dashboard import maps
 from dashboard.config import EVENTS_CSV
 from dashboard.ingest.events import load_events
-from dashboard.query.view import OUTSIDE, Filters, apply_filters, build_view, max_window_count
+from dashboard.query.view import (
+    OUTSIDE,
+    Filters,
+    apply_filters,
+    build_view,
+    class_breaks,
+    max_window_count,
+)
 from dashboard.render.csv import neutralise, safe_csv_bytes
-from dashboard.scene.palette import NO_EVENTS, class_breaks, count_colour, legend_bins
+from dashboard.scene.palette import NO_EVENTS, count_colour, legend_bins
+from tests import maplayers as maps
 from tests.builders import csv_bytes, row, rows_with_ids
 from tests.synth import native_events
 

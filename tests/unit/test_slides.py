@@ -15,6 +15,8 @@ from dashboard.geo.regions import load_regions
 from dashboard.ingest.events import load_events
 from dashboard.query.view import Filters
 from dashboard.render import slides
+from dashboard.render.html import standalone_html
+from dashboard.render.leaflet import feature_group
 from dashboard.scene import build as scene
 from dashboard.scene.palette import count_colour
 
@@ -49,7 +51,7 @@ def oblast_colour(slide: slides.Slide, regions, code: str) -> str:
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
 def test_png_has_the_size_asked_for(events, regions, size):
     made = scene.make(events, regions, date(2022, 9, 25), 7)
-    png = scene.slide(made, regions, size).png()
+    png = slides.of_scene(made, regions, size).png()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert Image.open(io.BytesIO(png)).size == size
 
@@ -59,7 +61,7 @@ def test_png_has_the_size_asked_for(events, regions, size):
 )
 def test_oblast_fill_in_the_png_matches_the_on_screen_scale(events, regions, day, window):
     made = scene.make(events, regions, day, window)
-    slide = scene.slide(made, regions, (1920, 1080))
+    slide = slides.of_scene(made, regions, (1920, 1080))
     on_screen = {
         f["properties"]["iso_code"]: f["properties"]["_style"]["fillColor"]
         for f in made.layers.oblasts.data["features"]
@@ -95,7 +97,7 @@ def test_fatalities_metric_colours_by_fatalities(regions):
 
 def test_the_view_given_is_the_view_drawn(events, regions):
     made = scene.make(events, regions, date(2022, 9, 25), 7, center=(47.5, 36.5), zoom=6)
-    slide = scene.slide(made, regions, (1920, 1080))
+    slide = slides.of_scene(made, regions, (1920, 1080))
     x, y = slide.frame.project(36.5, 47.5)
     frame = slide.frame
     assert (x, y) == pytest.approx((frame.left + frame.width / 2, frame.top + frame.height / 2))
@@ -103,7 +105,7 @@ def test_the_view_given_is_the_view_drawn(events, regions):
 
 
 def test_without_a_view_the_five_oblasts_fit(events, regions):
-    slide = scene.slide(scene.make(events, regions, date(2022, 9, 25), 7), regions, (1280, 720))
+    slide = slides.of_scene(scene.make(events, regions, date(2022, 9, 25), 7), regions, (1280, 720))
     f = slide.frame
     for lon, lat in slides.FIT_BOUNDS:
         x, y = f.project(lon, lat)
@@ -121,7 +123,7 @@ def test_ukrainian_scene_has_ukrainian_words(events, regions):
 
 def test_standalone_html_opens_without_any_server(events, regions):
     made = scene.make(events, regions, date(2022, 9, 25), 7, lang="uk", overlay="full")
-    html = scene.standalone_html(made, regions).decode("utf-8")
+    html = standalone_html(made, regions).decode("utf-8")
     assert "L.map(" in html and "Leaflet" in html[:200_000]  # Leaflet is inside the file
     # no script, stylesheet or image is fetched from anywhere
     assert not re.findall(r"<script[^>]+src=", html)
@@ -137,7 +139,7 @@ def test_text_from_files_is_escaped_in_the_standalone_html(regions):
     loaded = load_events(samples.native_hostile(), regions)
     last = loaded.events["last_date"].max()
     made = scene.make(loaded.events, regions, last, None, overlay="full")
-    html = scene.standalone_html(made, regions).decode("utf-8")
+    html = standalone_html(made, regions).decode("utf-8")
     # the file's hostile text is in the page only as escaped text
     for raw in re.findall(r"<(?:script|img)\b[^>]*>", html):
         assert "alert" not in raw and "onerror" not in raw, raw
@@ -150,7 +152,7 @@ def test_template_syntax_in_event_text_is_shown_not_run(regions):
     """folium compiles rendered macros as Jinja templates; event text must never be one."""
     from streamlit_folium import _get_feature_group_string
 
-    from dashboard import maps
+    from tests import maplayers as maps
     from tests.builders import csv_bytes, row
 
     hostile = row(
@@ -162,8 +164,9 @@ def test_template_syntax_in_event_text_is_shown_not_run(regions):
     day = loaded.events["start_date"].iloc[0]
     made = scene.make(loaded.events, regions, day, 7, overlay="full")
     assert made.layers.markers.payload["m"], "the event is drawn with its popup"
-    html = scene.standalone_html(made, regions).decode("utf-8")
-    page = _get_feature_group_string(made.layers, maps.base_map(regions))
+    html = standalone_html(made, regions).decode("utf-8")
+    group = feature_group(made.layers, made.controls)
+    page = _get_feature_group_string(group, maps.base_map(regions))
     for out in (html, page):
         assert "{{ 7*7 }}" in out and "{% if %}" in out
         assert "Kherson 49" not in out

@@ -12,10 +12,10 @@ from datetime import date
 
 import pytest
 
-from dashboard import maps
 from dashboard.ingest.events import load_events
 from dashboard.query.view import Filters, breaks_for_index, index_for
 from dashboard.scene import build as scene
+from dashboard.scene import popups as maps
 from dashboard.timebar import steps
 from tests.synth import acled_events
 

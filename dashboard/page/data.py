@@ -1,0 +1,68 @@
+"""The data a page shows, loaded once per process (Streamlit's caches; ``caches.py`` lists
+every process-wide cache), and the server's timing log."""
+
+from __future__ import annotations
+
+import functools
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import caches, settings
+from dashboard.config import EVENTS_CSV
+from dashboard.geo.regions import Regions, load_regions
+from dashboard.ingest import datasets
+from dashboard.ingest.events import LoadResult, UnreadableFile, load_events, settle_heap
+from dashboard.query.index import EventIndex
+from dashboard.query.view import Filters
+from dashboard.render import assets
+
+
+def events_path() -> Path:
+    """The bundled events table, or OEM_EVENTS_CSV for a deployment with its own file."""
+    return Path(settings.get("OEM_EVENTS_CSV") or EVENTS_CSV)
+
+
+@st.cache_resource(show_spinner=False)
+def cached_regions() -> Regions:
+    """The oblasts and their context (no key: one geometry set per process)."""
+    assets.ensure_static()
+    return load_regions()
+
+
+@st.cache_resource(show_spinner=False)
+def cached_events(path: str, mtime: float) -> LoadResult | str:
+    """Load once per file version (key: path and mtime); a hopeless file gives its message
+    instead of a result."""
+    try:
+        result = load_events(
+            path, cached_regions(), dataset=datasets.bundled_label(Path(path).name)
+        )
+    except UnreadableFile as exc:
+        return str(exc)
+    settle_heap()
+    return result
+
+
+def cached_index(events: pd.DataFrame, data_key: tuple, filters: Filters) -> EventIndex:
+    """The per-date index of the data and filters: built once, shared by every session (it
+    references the events frame, never copies it)."""
+    return caches.SHARED_INDEXES.get(events, data_key, filters)
+
+
+def log_timing(what: str, started: float) -> None:
+    """With OEM_TIMING_LOG set, append how long the server spent on this run (ms) to that
+    file: ``make bench`` reads the real server's step times from it."""
+    log_ms(what, (time.perf_counter() - started) * 1000)
+
+
+def log_ms(what: str, ms: float) -> None:
+    path = settings.get("OEM_TIMING_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(f"{what}\t{ms:.2f}\n")
+
+
+caches.PREPARER.on_written = functools.partial(log_ms, "prepare")  # dates written ahead

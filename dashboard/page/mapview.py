@@ -1,0 +1,53 @@
+"""The map on the page: the base map and the date's layers through streamlit-folium, and where
+the user moves it (``timebar.protocol`` reads the map's value)."""
+
+from __future__ import annotations
+
+from streamlit_folium import st_folium
+
+from dashboard.geo.regions import Regions
+from dashboard.page import session
+from dashboard.render import leaflet
+from dashboard.scene.basemap import CENTER, ZOOM
+from dashboard.state import transitions
+from dashboard.timebar import protocol
+
+MAP_KEY = "map"
+MAP_HEIGHT = 620
+PRESENT_HEIGHT = 760  # the presentation CSS sizes the frame to the screen
+
+
+def map_key(tiles: str, lang: str, present: bool) -> str:
+    """The map component's key: a new basemap, language or mode is a new map."""
+    return f"{MAP_KEY}-{tiles}-{lang}-{int(present)}"
+
+
+def map_value(key: str):
+    """What the map's client last sent (``timebar.protocol``), or None."""
+    return session.value(key)
+
+
+def draw(the_scene, regions: Regions, height: int, present: bool) -> None:
+    """The map. It opens where the view says (after a change of tiles, language or mode, where
+    it was left) and reports where the user moves it; the view is never pushed back into the
+    map, which would fight a user still panning."""
+    key = map_key(the_scene.tiles, the_scene.lang, present)
+    home = session.value("_map_home")
+    if home is None or home[0] != key:
+        session.put("_map_home", (key, session.view().map_view))
+    lat, lon, zoom = session.value("_map_home")[1]
+    out = st_folium(
+        leaflet.base_map(
+            regions,
+            the_scene.tiles,
+            the_scene.lang,
+            center=(lat, lon) if lat is not None else None,
+            zoom=zoom,
+        ),
+        key=key,
+        feature_group_to_add=leaflet.feature_group(the_scene.layers, the_scene.controls),
+        returned_objects=["center", "zoom"],
+        height=height,
+        use_container_width=True,
+    )
+    session.apply_view(transitions.move_map, protocol.parse_view(out), (*CENTER, ZOOM))

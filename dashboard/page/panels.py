@@ -1,0 +1,194 @@
+"""What the page shows beside and under the map: the date banner, the oblast summary, the
+events table with its CSV, the per-week chart, the caption's promise about sources and the
+link notices."""
+
+from __future__ import annotations
+
+from html import escape
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard.config import FIVE_OBLASTS, SOURCE_URL
+from dashboard.i18n import (
+    CHART_DATE_FORMAT,
+    category_name,
+    dataset_label,
+    oblast_title,
+    status_label,
+)
+from dashboard.ingest.textsafe import md_escape
+from dashboard.page import session
+from dashboard.query.view import oblast_summary
+from dashboard.render.csv import safe_csv_bytes
+from dashboard.scene.palette import category_colour
+from dashboard.state import transitions
+
+
+def date_banner(the_scene) -> None:
+    st.html(
+        f"<p class='oem-date-banner'>{escape(the_scene.date_text)}"
+        f"<span>{escape(the_scene.window_text)}</span></p>"
+    )
+
+
+TABLE_ROWS = (100, 1_000, 10_000)  # rows the events table shows (the CSV has all)
+
+TABLE_COLUMNS = {
+    "start_date": "t_start",
+    "end_date": "t_end",
+    "oblast_code": "t_oblast",
+    "settlement": "t_settlement",
+    "category": "t_category",
+    "title": "t_title",
+    "verification": "t_status",
+    "claimed_by": "t_claimed_by",
+    "source_name": "t_source",
+    "source_url": "t_source_url",
+    "dataset": "t_dataset",
+}
+
+EXTRA_TABLE_COLUMNS = {
+    "event_type": "t_event_type",
+    "sub_event_type": "t_sub_event_type",
+    "actor1": "t_actor1",
+    "actor2": "t_actor2",
+    "fatalities": "t_fatalities",
+}
+
+
+def summary_table(view, lang: str, T) -> pd.DataFrame:
+    names = {c: oblast_title(c, lang) for c in FIVE_OBLASTS}
+    table = oblast_summary(view, names, T("outside"))
+    return table.rename(
+        columns={
+            "Oblast": T("col_oblast"),
+            "Events": T("col_events"),
+            "Under way": T("col_under_way"),
+            "Fatalities": T("col_fatalities"),
+        }
+    )
+
+
+def timeline_chart(weekly: pd.DataFrame, lang: str, T) -> None:
+    """Events per week and category over the whole data (filters applied). It is drawn by
+    the full page, not the date fragment: it does not change with the date, and re-sending it
+    on every slider step would cost more than the map."""
+    if weekly.empty:
+        st.info(T("no_match"))
+        return
+    week, cat, n = T("chart_week"), T("chart_category"), T("chart_events")
+    long = weekly.reset_index().melt("week", var_name="category", value_name="events")
+    long = long[long["events"] > 0]
+    keys = list(weekly.columns)
+    long["category"] = long["category"].map(lambda k: category_name(k, lang))
+    long = long.rename(columns={"week": week, "category": cat, "events": n})
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                f"{week}:T", title=T("week_axis"), axis=alt.Axis(format=CHART_DATE_FORMAT[lang])
+            ),
+            y=alt.Y(f"sum({n}):Q", title=T("per_week")),
+            color=alt.Color(
+                f"{cat}:N",
+                scale=alt.Scale(
+                    domain=[category_name(k, lang) for k in keys],
+                    range=[category_colour(k) for k in keys],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{week}:T", format=CHART_DATE_FORMAT[lang]),
+                f"{cat}:N",
+                f"{n}:Q",
+            ],
+        )
+    )
+    st.altair_chart(bars.properties(height=220), width="stretch")
+
+
+def events_table(view, date, lang: str, T) -> None:
+    """The newest events in the window (up to the chosen number of rows; the download has all
+    of them, made when clicked)."""
+    limit = session.value("table_rows", TABLE_ROWS[0])
+    shown, active = view.head(limit, [*TABLE_COLUMNS, *EXTRA_TABLE_COLUMNS])
+    columns = dict(TABLE_COLUMNS)
+    for col, label in EXTRA_TABLE_COLUMNS.items():
+        if col in shown and any(v == v and v not in ("", None) for v in shown[col].tolist()):
+            columns[col] = label  # NaN != NaN: a column of unknowns stays out
+    words = {  # codes shown as words in the page's language
+        "category": lambda k: category_name(k, lang),
+        "verification": lambda v: status_label(v, lang),
+        "dataset": lambda d: dataset_label(str(d), lang),
+        "oblast_code": lambda c: oblast_title(c, lang) if c in FIVE_OBLASTS else c,
+    }
+
+    def rows_of(frame: pd.DataFrame, flags) -> pd.DataFrame:
+        table = {}
+        for col, label in columns.items():
+            values = frame[col]
+            if col in words:  # each distinct code translated once
+                codes = values.tolist()
+                names = {code: words[col](code) for code in dict.fromkeys(codes)}
+                values = [names[code] for code in codes]
+            table[T(label)] = values
+        table[T("t_under_way")] = flags
+        return pd.DataFrame(table, index=frame.index)
+
+    st.dataframe(
+        rows_of(shown, active),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            T("t_start"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+            T("t_end"): st.column_config.DateColumn(format="YYYY-MM-DD"),
+            T("t_source_url"): st.column_config.LinkColumn(display_text=T("open_source")),
+        },
+        key="events_table",
+    )
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        st.download_button(
+            T("download_events"),
+            data=lambda: safe_csv_bytes(rows_of(view.shown, view.active_flags)),
+            file_name=f"oblast-events-{pd.Timestamp(date):%Y-%m-%d}.csv",
+            mime="text/csv",
+            key="download_csv",
+            on_click="ignore",
+        )
+    with c2:
+        if len(view) > min(TABLE_ROWS):
+            st.selectbox(
+                T("table_rows"),
+                TABLE_ROWS,
+                format_func=lambda n: T("table_rows_n", n=f"{n:,}"),
+                key="table_rows",
+            )
+        if len(view) > limit:
+            st.caption(T("table_newest", n=f"{limit:,}", total=f"{len(view):,}"))
+
+
+def sources_sentence(events: pd.DataFrame, T) -> str:
+    """What the caption may promise about sources, for the rows shown: a link for every one,
+    or how many have one (ACLED and UCDP name their sources without links)."""
+    linked = int((events[SOURCE_URL].fillna("") != "").sum())
+    if linked == len(events):
+        return T("sources_all_linked")
+    if linked == 0:
+        return T("sources_none_linked")
+    return T("sources_some_linked", linked=f"{linked:,}", rows=f"{len(events):,}")
+
+
+def dismiss_notices() -> None:
+    session.apply_page(transitions.dismiss_notices)
+
+
+def notices(T) -> None:
+    items = session.page_state().notices
+    if not items:
+        return
+    with st.container(key="link_notices"):
+        st.warning(T("link_notice", items="; ".join(md_escape(x) for x in items)))
+        st.button(T("dismiss"), key="dismiss_notices", on_click=dismiss_notices)

@@ -1,0 +1,46 @@
+"""Presentation mode: a banner with the title and date, the map with its legend, a slim bar of
+buttons, and Esc to leave."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from dashboard.geo.regions import Regions
+from dashboard.page import controls, mapview
+
+# Esc leaves presentation: pressed on the page, or inside the map (whose client posts
+# {oem: "escape"}, timebar.protocol, when no popup is open). Same-origin component frame, so
+# it can reach the page.
+ESCAPE_SCRIPT = """<script>
+(function () {
+  var top = window.parent, doc = top.document;
+  if (top.__oemEscape) { return; }
+  top.__oemEscape = true;
+  function leave() {
+    var button = doc.querySelector(".st-key-exit_present button");
+    if (button) { button.click(); }
+  }
+  doc.addEventListener("keydown", function (e) { if (e.key === "Escape") { leave(); } });
+  top.addEventListener("message", function (e) {
+    if (e.data && e.data.oem === "escape") { leave(); }
+  });
+})();
+</script>"""
+
+
+def view(the_scene, regions: Regions, events, T) -> None:
+    """Presentation: a banner with the title and date, the map with its legend, a slim bar."""
+    st.html(
+        "<div class='oem-present-banner' role='banner'>"
+        f"<div class='t'>{escape(the_scene.title)}</div>"
+        f"<div class='d' aria-live='polite'><b>{escape(the_scene.date_text)}</b>"
+        f"<span>{escape(the_scene.window_text)}</span></div></div>"
+    )
+    mapview.draw(the_scene, regions, mapview.PRESENT_HEIGHT, present=True)
+    with st.container(key="present_bar"):
+        controls.play_buttons(events, T, present=True)
+    with st.container(key="oem_escape"):  # zero-size: only its script matters
+        components.html(ESCAPE_SCRIPT, height=0)

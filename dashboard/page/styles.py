@@ -1,0 +1,25 @@
+"""The page's own CSS: presentation mode and the side panel's date banner."""
+
+PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+.st-key-playback_settings { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container {
+  padding: 0.6rem 1rem 0.2rem !important; max-width: 100% !important; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+iframe[title="streamlit_folium.st_folium"] {
+  height: calc(100vh - 13.5vh - 4.6rem) !important; }
+.oem-present-banner { display: flex; align-items: center; justify-content: space-between;
+  gap: 1.5rem; background: #111; color: #fff; border-radius: 4px;
+  padding: 0.6vh 1.4vw; min-height: 11.5vh; box-sizing: border-box; }
+.oem-present-banner .t { font-weight: 700; font-size: clamp(18px, 3.1vh, 40px); line-height: 1.15; }
+.oem-present-banner .d { text-align: right; white-space: nowrap; }
+.oem-present-banner .d b { display: block; font-size: clamp(30px, 6.2vh, 76px); line-height: 1.05; }
+.oem-present-banner .d span { font-size: clamp(13px, 2.1vh, 26px); }
+.st-key-present_bar button { min-height: 2.2rem; }
+.st-key-oem_escape { position: absolute; width: 0; height: 0; overflow: hidden; }
+</style>"""
+PAGE_CSS = """<style>
+.oem-date-banner { font-size: 1.6rem; font-weight: 700; margin: 0; }
+.oem-date-banner span { display: block; font-size: 0.95rem; font-weight: 400; color: #333; }
+</style>"""

@@ -1,0 +1,230 @@
+"""Analysts' own files: the upload panel, the mapping form for a table in no known format,
+the choice of data shown and the report of what happened to every record."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.config import RECORD
+from dashboard.geo.regions import Regions
+from dashboard.i18n import outcome_label
+from dashboard.ingest import datasets, dates, formats
+from dashboard.ingest.events import FORMAT_CHOICES, ReadOptions, settle_heap
+from dashboard.ingest.tables import ENCODING_CHOICES, encoding_label
+from dashboard.ingest.textsafe import md_escape
+from dashboard.page import session
+from dashboard.render.csv import safe_csv_bytes
+
+ENCODING_OPTIONS = ("auto", *ENCODING_CHOICES)
+
+DATE_ORDER_OPTIONS = ("auto", *dates.ORDERS)
+
+
+def upload_panel(regions: Regions, T) -> datasets.Upload | None:
+    """Sidebar: load an events file into this session only. Returns the upload, if any.
+
+    The file is read into strings once per (file, encoding); the format, date order and a
+    mapped table's fields are applied to that, so changing them costs no re-read."""
+    st.header(T("your_data"))
+    limit = datasets.max_upload_mb(int(st.get_option("server.maxUploadSize")))
+    fmt = st.selectbox(
+        T("format"), FORMAT_CHOICES, format_func=lambda f: T(f"fmt_{f}"), key="upload_format"
+    )
+    file = st.file_uploader(
+        T("upload", limit=limit),
+        type=list(datasets.UPLOAD_TYPES),
+        key="upload",
+        max_upload_size=limit,
+        help=T("upload_help"),
+    )
+    with st.expander(T("read_options")):
+        encoding = st.selectbox(
+            T("encoding"),
+            ENCODING_OPTIONS,
+            format_func=lambda e: T("enc_auto") if e == "auto" else encoding_label(e),
+            key="upload_encoding",
+        )
+        order = st.selectbox(
+            T("date_order"),
+            DATE_ORDER_OPTIONS,
+            format_func=lambda o: T(f"order_{o}"),
+            key="upload_date_order",
+            help=T("date_order_help"),
+        )
+    if file is None:
+        session.drop("_upload", "_upload_raw", "_mapping_raw")
+        return None
+    encoding = None if encoding == "auto" else encoding
+    raw_token = (file.file_id, file.name, file.size, encoding)
+    if session.value("_upload_raw", (None,))[0] != raw_token:
+        with st.spinner(T("reading", name=md_escape(file.name))):
+            raw = datasets.read_upload(file.name, file.getvalue(), encoding, limit)
+        session.put("_upload_raw", (raw_token, raw))
+        reset_mapping(raw)
+    raw = session.value("_upload_raw")[1]
+    mapping = None
+    if raw.needs_mapping(fmt):
+        session.put("_mapping_raw", raw)  # the mapping form above the map shows its columns
+        mapping = current_mapping(raw)
+    else:
+        session.drop("_mapping_raw")
+    options = ReadOptions(fmt, None if order == "auto" else order, encoding, mapping)
+    token = (raw_token, options)
+    cached = session.value("_upload")
+    if cached is None or cached[0] != token:
+        if mapping is not None and not mapping.complete:
+            # Nothing to load until a date and a place are mapped: say why, as for a file
+            # that cannot be used, and let the form do the rest.
+            message = formats.no_format_message(raw.columns)
+            upload = datasets.Upload(raw.name, raw.size, None, message, len(raw.table.frame))
+        else:
+            upload = datasets.load_raw_upload(raw, regions, options)
+        session.put("_upload", (token, upload))
+        settle_heap()
+    return session.value("_upload")[1]
+
+
+def reset_mapping(raw: datasets.RawUpload) -> None:
+    """A new file: the mapping form starts from guesses from its column names."""
+    guess = formats.guess_mapping(raw.columns)
+    for name in formats.MAP_FIELDS:
+        session.put(f"map_{name}", guess.get(name))
+
+
+def current_mapping(raw: datasets.RawUpload) -> formats.Mapping:
+    """The fields as the mapping form's boxes say (their values persist between runs)."""
+    pairs = {}
+    for name in formats.MAP_FIELDS:
+        column = session.value(f"map_{name}") or ""
+        if column in raw.columns:
+            pairs[name] = column
+    return formats.Mapping.of(pairs)
+
+
+def mapping_form(upload: datasets.Upload | None, T) -> None:
+    """Above the map, for a table in no known format: one box per field, pre-filled by
+    guesses, a preview of the first rows and the count the mapping gives (each change reruns
+    the page, so the count is live). Every box is a native select: keyboard operable."""
+    raw = session.value("_mapping_raw")
+    if raw is None or raw.table is None:
+        return
+    mapping = current_mapping(raw)
+    with st.container(border=True, key="mapping_form"):
+        st.subheader(T("map_title", name=md_escape(raw.name)))
+        if session.value("upload_format") != "mapped":
+            why = formats.no_format_message(raw.columns)
+            near = why.startswith("not in the")  # names the missing columns of a near format
+            st.info(md_escape(why[0].upper() + why[1:]) if near else T("map_why"))
+        st.caption(T("map_help", args=md_escape(mapping.as_args() or "--map start_date=…")))
+        options = ["", *raw.columns]
+        cols = st.columns(4)
+        for i, name in enumerate(formats.MAP_FIELDS):
+            with cols[i % 4]:
+                st.selectbox(
+                    T(f"field_{name}"),
+                    options,
+                    format_func=lambda c: c if c else T("map_none"),
+                    key=f"map_{name}",
+                )
+        result = upload.result if upload is not None else None
+        if not mapping.complete:
+            st.info(T("map_needs"))
+        elif result is not None:
+            st.markdown(
+                T("map_count", accepted=f"{result.accepted:,}", rows=f"{result.rows:,}"),
+                help=None,
+            )
+        st.caption(T("map_preview"))
+        preview = raw.table.frame.drop(columns=[RECORD]).head(5)
+        st.dataframe(preview, hide_index=True, width="stretch", key="map_preview")
+
+
+def dataset_choice(upload: datasets.Upload | None, T) -> str:
+    if upload is None or upload.result is None or upload.result.accepted == 0:
+        return datasets.BUNDLED
+    return st.radio(
+        T("show_from"),
+        datasets.CHOICES,
+        index=1,
+        key="dataset",
+        horizontal=True,
+        format_func=lambda c: T(f"ds_{c}"),
+        help=T("show_from_help", name=md_escape(upload.name)),
+    )
+
+
+REPORT_ROWS = 20  # rejected records listed in the page
+
+
+def human_size(n: int) -> str:
+    """Bytes as KB or MB (binary units, as Streamlit's upload limit)."""
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.1f} KB"
+
+
+def validation_report(upload: datasets.Upload, lang: str, T) -> None:
+    """What happened to every record of the uploaded file."""
+    result = upload.result
+    name = md_escape(upload.name)
+    if result is None:
+        st.error(
+            T("cannot_use", name=name, error=md_escape(upload.error))
+            + (T("none_loaded", rows=upload.rows) if upload.rows else "")
+            + T("still_bundled")
+        )
+        return
+    rejected = len(result.rejected)
+    title = T(
+        "report_title",
+        name=name,
+        accepted=f"{result.accepted:,}",
+        rows=f"{result.rows:,}",
+        rejected=f"{rejected:,}",
+    )
+    if result.accepted == 0:
+        st.warning(T("no_usable", name=name))
+    elif rejected:
+        st.warning(T("some_rejected", rejected=f"{rejected:,}", rows=f"{result.rows:,}", name=name))
+    with st.expander(title, expanded=False):
+        st.caption(
+            T(
+                "read_as",
+                variant=result.variant,
+                read_as=result.read_as,
+                size=human_size(upload.size),
+            )
+        )
+        for decision in result.dates:
+            st.caption(
+                T(
+                    "report_dates",
+                    column=md_escape(decision.column),
+                    explanation=md_escape(decision.explanation),
+                )
+            )
+        if result.near_border:
+            st.caption(T("report_near_border", n=f"{result.near_border:,}"))
+        outcomes = result.outcomes()
+        for col, (label, n) in zip(st.columns(len(outcomes)), outcomes.items(), strict=True):
+            label = outcome_label(label, lang)
+            col.metric(label[0].upper() + label[1:], f"{n:,}")
+        if not rejected:
+            return
+        reasons = result.reasons().rename_axis(T("reason")).reset_index(name=T("records"))
+        st.dataframe(reasons, hide_index=True, width="stretch", key="report_reasons")
+        st.markdown(T("first_rejected", n=min(REPORT_ROWS, rejected)))
+        st.dataframe(
+            result.rejected.head(REPORT_ROWS),
+            hide_index=True,
+            width="stretch",
+            key="report_rejected",
+        )
+        st.download_button(
+            T("download_rejected", n=f"{rejected:,}"),
+            data=safe_csv_bytes(result.rejected),
+            file_name=f"rejected-{re.sub(r'[^A-Za-z0-9._-]+', '_', Path(upload.name).stem)}.csv",
+            mime="text/csv",
+            key="download_rejected",
+        )

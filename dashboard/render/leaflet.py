@@ -1,0 +1,232 @@
+"""Leaflet through folium: the base map and the per-date layer the page sends to
+streamlit-folium, from a scene's plain data. No Streamlit.
+
+The base map is deterministic (same data -> same JavaScript), so streamlit-folium never reloads
+its iframe; everything that changes with the date or filters lives in one FeatureGroup passed
+as ``feature_group_to_add``. Text arrives here already escaped (``scene.popups``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from dashboard.geo.regions import Regions
+from dashboard.render import assets
+from dashboard.scene import basemap
+from dashboard.scene.basemap import CENTER, ZOOM
+
+TILES = {
+    "none": None,
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap contributors",
+    ),
+    "carto-light": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "&copy; OpenStreetMap contributors &copy; CARTO",
+    ),
+}
+
+MAP_CSS = """<style>
+.oem-label{font:600 13px/1.1 system-ui,sans-serif;color:#333;text-align:center;
+  text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;pointer-events:none}
+.oem-pop{font:13px/1.35 system-ui,sans-serif;max-height:320px;overflow-y:auto}
+.oem-pop h4{margin:0 0 4px;font-size:14px}
+.oem-ev{border-top:1px solid #ddd;padding:5px 0}
+.oem-chip{display:inline-block;padding:0 5px;border-radius:3px;color:#fff;font-size:11px}
+.oem-claim{color:#8a1c1c;font-weight:600}
+.oem-nothold{color:#555;font-weight:600}
+.oem-now{background:#111;color:#fff;padding:0 4px;border-radius:3px;font-size:11px}
+.oem-meta{color:#444;font-size:12px}
+.leaflet-container{background:#dfe9f2}
+html,body{height:100%;margin:0}
+#map_div{height:100vh !important}
+.oem-legend{background:#fff;color:#000;border:2px solid #000;border-radius:4px;
+  padding:10px 14px;font:16px/1.35 system-ui,'DejaVu Sans',sans-serif;max-width:340px}
+.oem-legend b{font-weight:700}
+.oem-legend .sw{display:inline-block;width:26px;height:16px;border:1px solid #000;
+  margin-right:8px;vertical-align:middle}
+.oem-legend .dot{display:inline-block;width:14px;height:14px;border-radius:50%;
+  border:1px solid #000;margin-right:8px;vertical-align:middle}
+.oem-legend .row{white-space:nowrap}
+.oem-legend .sec{margin-top:8px}
+.oem-banner{background:#111;color:#fff;padding:8px 14px;border-radius:4px;
+  font:700 26px/1.2 system-ui,'DejaVu Sans',sans-serif}
+.oem-banner small{display:block;font-weight:400;font-size:15px}
+.oem-timebar{background:#fff;border:2px solid rgba(0,0,0,.25);border-radius:6px;
+  padding:4px 8px;display:flex;align-items:center;gap:6px;
+  font:600 15px/1.2 system-ui,'DejaVu Sans',sans-serif;color:#111}
+.oem-timebar input{width:220px;accent-color:#0b6e99;margin:0}
+.oem-timebar button{border:1px solid #999;background:#f6f6f6;border-radius:4px;cursor:pointer;
+  font-size:13px;padding:2px 7px;color:#111}
+.oem-timebar button:hover{background:#e6eef3}
+.oem-timebar input:focus-visible,.oem-timebar button:focus-visible{outline:3px solid #0b6e99;
+  outline-offset:2px}
+.oem-timebar output{min-width:10.5em;text-align:center}
+</style>"""
+
+
+class Raw(Element):
+    """Text placed in the page exactly as given. folium wraps each rendered macro in an
+    ``Element``, which compiles it as a Jinja template: event text such as ``{{ ... }}`` from a
+    user's file would then be evaluated on the server (and a large payload costs a template
+    compile on every step). This element is never compiled."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class SafeMacro(MacroElement):
+    """A MacroElement whose rendered header, html and script go into the page as ``Raw``."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(Raw(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class ClientBase(SafeMacro):
+    """Starts the map client (dashboard/web/oem-map.js) on the base map: labels inline, the
+    geometry fetched once from the app's static files (or inlined for a standalone file)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+OEM.base({{ this._parent.get_name() }}, {{ this.options|tojson }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, options: dict) -> None:
+        super().__init__()
+        self._name = "oem_base"
+        self.options = options
+
+
+def base_map(
+    regions: Regions,
+    tiles: str = "none",
+    lang: str = "en",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    inline: bool = False,
+) -> folium.Map:
+    """The map that never changes with the date: context, oblast shapes, labels, assets.
+    ``center`` (lat, lon) and ``zoom`` are where it opens (default: the five oblasts).
+    ``inline`` puts the geometry in the page (a standalone file) instead of a static URL; the
+    page's script then stays a few KB, and it is re-sent on every rerun."""
+    m = folium.Map(
+        location=center or CENTER,
+        zoom_start=zoom if zoom is not None else ZOOM,
+        tiles=None,
+        control_scale=True,
+        min_zoom=4,
+        max_zoom=13,
+    )
+    # Offline: Leaflet from the app's own static files, and no jQuery/Bootstrap/CDN fonts.
+    m.default_js = [("leaflet", assets.LEAFLET_JS)]
+    m.default_css = [("leaflet_css", assets.LEAFLET_CSS)]
+    if not inline:
+        m.default_js.append(("oem_client", assets.client_url()))
+    m.get_root().header.add_child(Raw(MAP_CSS), name="oem_css")
+    if TILES.get(tiles):
+        url, attribution = TILES[tiles]
+        folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=19).add_to(m)
+    static = basemap.static_features(regions, lang)
+    options: dict = {"labels": static["label_list"]}
+    if inline:
+        options["geo"] = basemap.static_geo(regions, lang)
+    else:
+        if "url" not in static:  # published once per Regions and language
+            static["url"] = assets.geo_url(basemap.static_geo(regions, lang))
+        options["url"] = static["url"]
+    ClientBase(options).add_to(m)
+    return m
+
+
+class MapControl(SafeMacro):
+    """Fixed HTML over the map (legend, title banner) that comes and goes with its layer group.
+
+    A plain Leaflet control would outlive the per-date FeatureGroup that streamlit-folium swaps
+    on every step; this layer adds the control when the group is added and removes it with it.
+    The HTML must already be escaped.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = new (L.Layer.extend({
+  onAdd: function (map) {
+    var html = {{ this.html|tojson }}, cls = {{ this.css_class|tojson }};
+    this._control = L.control({position: {{ this.position|tojson }}});
+    this._control.onAdd = function () {
+      var div = L.DomUtil.create("div", cls);
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    this._control.addTo(map);
+  },
+  onRemove: function (map) { if (this._control) { map.removeControl(this._control); } }
+}))();
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, html: str, position: str = "bottomleft", css_class: str = "oem-legend"):
+        super().__init__()
+        self._name = "map_control"
+        self.html = html
+        self.position = position
+        self.css_class = css_class
+
+
+class DateLayer(SafeMacro):
+    """One date on the page: the client restyles the oblasts and draws the markers from this
+    compact payload (strings escaped, styles and strings sent once each)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = new OEM.DateLayer({{ this.payload_json }});
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict) -> None:
+        super().__init__()
+        self._name = "oem_date"
+        self.payload = payload  # the scene may add to it until the layer is rendered
+
+    @functools.cached_property
+    def payload_json(self) -> str:
+        return script_json(self.payload)  # encoded once: the macro is rendered twice
+
+
+def script_json(value) -> str:
+    """JSON safe inside an HTML <script> (as Jinja's ``tojson``), UTF-8 rather than \\u escapes
+    (Ukrainian text is half the size)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, code)
+    return text
+
+
+def feature_group(layers, controls: tuple[tuple[str, str, str], ...] = ()) -> folium.FeatureGroup:
+    """A scene's date layers (``scene.layers.DateLayers``) as the FeatureGroup the page hands to
+    streamlit-folium, with its fixed HTML ``controls`` (html, position, css class) over the map."""
+    group = folium.FeatureGroup(name="events")
+    DateLayer(layers.payload).add_to(group)
+    for html, position, css_class in controls:
+        MapControl(html, position, css_class).add_to(group)
+    return group

@@ -1,0 +1,206 @@
+"""Event text for the map as escaped HTML pieces: oblast tooltips and marker popups. No folium,
+no Streamlit. Every piece of text from a data file is HTML-escaped here; the map client
+(``web/oem-map.js``, ``eventHtml``) joins the pieces exactly as ``join_event`` does.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pandas as pd
+
+from dashboard.config import (
+    ACTOR1,
+    ACTOR2,
+    CATEGORY,
+    CLAIMED_BY,
+    DATASET,
+    DESCRIPTION,
+    END,
+    EVENT_TYPE,
+    FATALITIES,
+    FATALITIES_HIGH,
+    FATALITIES_LOW,
+    FORMAT,
+    ID,
+    SETTLEMENT,
+    SOURCE_NAME,
+    SOURCE_URL,
+    START,
+    SUB_EVENT_TYPE,
+    TITLE,
+    VERIFICATION,
+)
+from dashboard.i18n import category_name, dataset_label, oblast_name, short_date, side_claim, tr
+from dashboard.query.index import EventIndex
+from dashboard.scene.palette import category_colour
+
+
+def oblast_tooltip(
+    code: str, counts: pd.Series, active_titles: list[str], date_label: str, lang: str = "en"
+) -> str:
+    """Tooltip HTML for one oblast: its name in both languages (the page's first), the total,
+    counts by category, and what is under way."""
+    T = tr(lang)
+    other = "uk" if lang == "en" else "en"
+    lines = [
+        f"<b>{escape(oblast_name(code, lang, full=True))}</b> · "
+        f"{escape(oblast_name(code, other, full=True))}",
+        T("tip_events", n=counts["total"]),
+    ]
+    if counts.get(FATALITIES, 0):
+        lines.append(T("tip_fatalities", n=counts[FATALITIES]))
+    parts = [
+        f"{escape(category_name(c, lang))}: {n}"
+        for c, n in counts.items()
+        if c not in ("total", FATALITIES) and n
+    ]
+    if parts:
+        lines.append("<br>".join(parts))
+    if active_titles:
+        shown = "<br>".join(f"• {escape(t)}" for t in active_titles[:5])
+        now = escape(T("tip_under_way", date=date_label))
+        lines.append(f"<span class='oem-now'>{now}</span><br>{shown}")
+    return "<br>".join(lines)
+
+
+DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
+
+NEAR_BORDER = "near_border"  # events.NEAR_BORDER
+
+
+def _verification_html(ev, lang: str = "en") -> str:
+    T = tr(lang)
+    if ev.get(FORMAT) in DATASET_NAMES:  # not checked by us: say who coded it
+        return escape(T("as_coded_by", dataset=DATASET_NAMES[ev[FORMAT]]))
+    if ev.get(FORMAT) == "mapped":
+        return escape(T("as_in_file"))
+    verification = ev[VERIFICATION]
+    if verification == "claimed":
+        return f"<span class='oem-claim'>{escape(side_claim(str(ev[CLAIMED_BY]), lang))}</span>"
+    if verification == "not_held":
+        return f"<span class='oem-nothold'>{escape(T('not_held'))}</span>"
+    if verification == "confirmed":
+        return escape(T("confirmed"))
+    return escape(str(verification).capitalize())
+
+
+def _dates_html(ev, lang: str = "en") -> str:
+    start = short_date(ev[START], lang)
+    if pd.notna(ev[END]) and ev[END] != ev[START]:
+        return f"{start} – {short_date(ev[END], lang)}"
+    return start
+
+
+def _dataset_html(ev, lang: str = "en") -> str:
+    """ACLED/UCDP details: type, actors or sides, fatalities; and which file the row is from."""
+    T = tr(lang)
+    parts = []
+    fmt = ev.get(FORMAT, "native")
+    if fmt in ("acled", "ucdp"):
+        kind = " · ".join(escape(str(v)) for v in (ev[EVENT_TYPE], ev[SUB_EVENT_TYPE]) if v)
+        parts.append(kind)
+        who = T("vs").join(escape(str(v)) for v in (ev[ACTOR1], ev[ACTOR2]) if v)
+        if who:
+            parts.append(T("sides" if fmt == "ucdp" else "actors") + ": " + who)
+    if pd.notna(ev.get(FATALITIES)):
+        deaths = T("fatalities_n", n=int(ev[FATALITIES]))
+        if pd.notna(ev.get(FATALITIES_LOW)) and pd.notna(ev.get(FATALITIES_HIGH)):
+            deaths += T(
+                "fatalities_range", low=int(ev[FATALITIES_LOW]), high=int(ev[FATALITIES_HIGH])
+            )
+        parts.append(deaths)
+    if ev.get(NEAR_BORDER) is True:
+        parts.append(escape(T("near_border")))
+    if ev.get(DATASET):
+        label = dataset_label(str(ev[DATASET]), lang)
+        parts.append(escape(T("record", dataset=label, id=str(ev[ID]))))
+    return "".join(f"<div class='oem-meta'>{p}</div>" for p in parts if p)
+
+
+POPUP_COLUMNS = [
+    *(ID, START, END, CATEGORY, TITLE, DESCRIPTION, SOURCE_URL, SOURCE_NAME, VERIFICATION),
+    *(CLAIMED_BY, FORMAT, DATASET, SETTLEMENT, EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, ACTOR2),
+    *(FATALITIES, FATALITIES_LOW, FATALITIES_HIGH, NEAR_BORDER),
+]  # what a popup shows (event_parts) and names a marker by
+
+POPUP_DESCRIPTION_CHARS = 400  # longer descriptions are cut in popups (the table has all)
+
+
+def event_parts(ev, active: bool, lang: str = "en") -> tuple[str, ...]:
+    """One event in a popup as escaped HTML pieces: dates, category chip, under way, title,
+    description, dataset details, claim status, source URL, source name. ``join_event``
+    (and the client's ``eventHtml``) put them together."""
+    colour = category_colour(ev[CATEGORY])
+    chip = (
+        f"<span class='oem-chip' style='background:{colour}'>"
+        f"{escape(category_name(str(ev[CATEGORY]), lang))}</span>"
+    )
+    description = str(ev[DESCRIPTION])
+    if len(description) > POPUP_DESCRIPTION_CHARS:
+        description = description[: POPUP_DESCRIPTION_CHARS - 1].rstrip() + "…"
+    return (
+        _dates_html(ev, lang),
+        chip,
+        "1" if active else "",
+        escape(str(ev[TITLE]) or tr(lang)("no_title")),
+        escape(description),
+        _dataset_html(ev, lang),
+        _verification_html(ev, lang),
+        escape(str(ev[SOURCE_URL]), quote=True),
+        escape(str(ev[SOURCE_NAME]) or str(ev[SOURCE_URL]) or tr(lang)("no_source")),
+    )
+
+
+def under_way_html(lang: str) -> str:
+    return f" <span class='oem-now'>{escape(tr(lang)('under_way'))}</span>"
+
+
+def join_event(parts: tuple[str, ...], lang: str = "en") -> str:
+    """The HTML of one event from ``event_parts`` (the client does the same in JS)."""
+    dates, chip, active, title, description, meta, status, url, source = parts
+    now = under_way_html(lang) if active else ""
+    return (
+        f"<div class='oem-ev'><div>{dates} {chip}{now}</div><b>{title}</b>"
+        f"<div>{description}</div>{meta}<div>{status} · {escape(tr(lang)('source'))}: "
+        + (
+            f"<a href='{url}' target='_blank' rel='noopener noreferrer'>{source}</a>"
+            if url
+            else source
+        )
+        + "</div></div>"
+    )
+
+
+def event_html(ev, active: bool, lang: str = "en") -> str:
+    """One event in a popup: dates, category, title, description, claim status, source link."""
+    return join_event(event_parts(ev, active, lang), lang)
+
+
+def popup_head(title: str, total: int, lang: str = "en") -> str:
+    T = tr(lang)
+    return f"<h4>{escape(title) or escape(T('unnamed_place'))} · {T('n_events', n=total)}</h4>"
+
+
+def more_text(total: int, listed: int, lang: str = "en") -> str:
+    more = total - listed
+    return escape(tr(lang)("more_events", n=more)) if more > 0 else ""
+
+
+POPUP_CACHE_SIZE = 20_000  # events' popup pieces kept per index and language (~26 MB)
+
+
+def popup_parts(index: EventIndex, positions: np.ndarray, lang: str) -> dict:
+    """Per index position: (``event_parts`` with the 'under way' piece empty, place name).
+    Kept per index and language, so sessions on the same dates, the steps back and forth of
+    one session and the dates prepared ahead (``timebar.steps``) format each event once."""
+    cache = index.memo(("popup parts", lang), dict)
+    out = {p: cache.get(p) for p in positions.tolist()}
+    missing = [p for p, got in out.items() if got is None]
+    if missing:
+        if len(cache) + len(missing) > POPUP_CACHE_SIZE:
+            cache.clear()
+        for p, record in zip(missing, index.records(np.array(missing), POPUP_COLUMNS), strict=True):
+            out[p] = cache[p] = (event_parts(record, False, lang), str(record.get(SETTLEMENT, "")))
+    return out

@@ -1,0 +1,58 @@
+"""The view as one value. No Streamlit.
+
+``ViewState`` is everything a link holds: two people opening the same link get equal states,
+and so the same view. ``PageState`` is what one session adds while it runs (playing, the last
+playback tick, the last report from the map, notices, the link's values still to apply). Both
+are frozen: ``state.transitions`` turns one state into the next, ``state.permalink`` turns a
+state into a query string and back, and ``page.session`` moves them in and out of Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date as Date
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a link can say about a view. ``None`` means "not given: use the default"
+    (the latest date, cumulative counts, the map's default centre and zoom, the deployment's
+    basemap)."""
+
+    date: Date | None = None
+    window: int | None = None  # days counted up to the date; None = cumulative
+    cat: tuple[str, ...] = ()  # categories shown (empty: all)
+    oblast: tuple[str, ...] = ()  # ISO codes and/or "outside" (empty: all)
+    q: str = ""  # search text
+    lang: str = "en"
+    present: bool = False  # presentation mode
+    lat: float | None = None  # map centre and zoom, once the view is not the default one
+    lon: float | None = None
+    zoom: int | None = None
+    tiles: str | None = None  # None: the deployment's default (settings OEM_TILES)
+    metric: str = "events"  # what colours the oblasts
+    outside: bool = False  # draw events outside the five oblasts
+    step: int = 1  # playback step, days
+    speed: float = 1.0  # playback, seconds per step
+    loop: bool = False
+    play: bool = False  # a link that starts playing (the page never writes it)
+
+    @property
+    def map_view(self) -> tuple[float | None, float | None, int | None]:
+        return self.lat, self.lon, self.zoom
+
+
+DEFAULT = ViewState()
+
+
+@dataclass(frozen=True)
+class PageState:
+    """One session's running state beside its view."""
+
+    playing: bool = False
+    last_tick: float | None = None  # monotonic time of the last playback step
+    map_report: str | None = None  # id of the last date report taken from the map's time bar
+    notices: tuple[str, ...] = ()  # what the link asked for and could not be honoured
+    link_date: Date | None = None  # the link's date, until data is shown to place it in
+    link_cat: tuple[str, ...] | None = None  # the link's categories, until checked on the data
+    data_key: tuple | None = None  # the data the date was last settled for
