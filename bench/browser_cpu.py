@@ -19,7 +19,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench.run import (
+from bench.drive import (
     APPS,
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.run import measure_load
+from bench.measure import measure_load
 from dashboard.config import ROOT
 
 FOLDER = Path("/tmp/oem-bench")
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     FOLDER.mkdir(parents=True, exist_ok=True)
     files = []
     for n in args.sizes:
-        path = FOLDER / f"acled-{n}.csv"  # the file bench.run's data_file writes
+        path = FOLDER / f"acled-{n}.csv"  # the file bench.drive's data_file writes
         if not path.exists():  # in another process: this one stays small (see day_first_copy)
             subprocess.run(
                 [sys.executable, "-m", "tests.synth", str(n), "--format", "acled", "-o", path],

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from bench.run import FIELDS, ROOT
+from bench.drive import ROOT
+from bench.run import FIELDS
 
 
 def _cell(value) -> str:

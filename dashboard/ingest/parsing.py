@@ -1,4 +1,4 @@
-"""Parsing numbers as they appear in real exports (dates: dashboard/dates.py). No Streamlit.
+"""Parsing numbers as they appear in real exports (dates: dates.py, dateforms.py). No Streamlit.
 
 Numbers: a decimal point or a decimal comma (``47,1`` -> 47.1).
 """

@@ -1,18 +1,30 @@
 """Bring-your-own-data: every sample file gives exactly the expected accepted/rejected records."""
 
+import csv
+import io
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.config import CATEGORY, EVENT_TYPE, SOURCE_NAME, SOURCE_URL, TITLE
 from dashboard.ingest import tables
-from dashboard.ingest.dates import FORMS_HELP
+from dashboard.ingest.dateforms import FORMS_HELP
 from dashboard.ingest.events import UnreadableFile, load_events
 from dashboard.render.csv import safe_csv_bytes
 from dashboard.validate import main
 from tests import samples
-from tests.samples import BINARY_FIXTURES, FIXTURES
+from tests.loading import read_csv, run
+from tests.samples import (
+    BINARY_FIXTURES,
+    FIXTURES,
+    KHARKIV,
+    KRAMATORSK,
+    MELITOPOL,
+    SIEVIERODONETSK,
+)
 from tests.synth import acled_events
 
 ALL = FIXTURES + BINARY_FIXTURES
@@ -209,3 +221,89 @@ def test_formula_cells_from_a_file_are_neutralised_in_every_export(regions):
         assert formula in result.events.to_numpy().astype(str)  # kept verbatim in the data
         assert "'" + formula.replace('"', '""') in exported
     assert ",javascript:alert(1)," in rejected  # not a formula: left as written
+
+
+# --- any table, mapped field by field ---------------------------------------------------------
+
+TABLE_COLUMNS = ["When", "Y", "X", "Province", "Headline", "Link", "Kind", "Outlet"]
+TABLE = [
+    # 1: all fields; a known category
+    ["2022-09-25", *KRAMATORSK, "Donetsk", "Shelling", "https://example.org/a", "Battles", "UP"],
+    # 2: a category of its own; a link that is not http goes to the source name
+    ["2022-09-26", *MELITOPOL, "", "Raid", "Telegram @melitopol", "Partisan raid", ""],
+    # 3: no title, no source, placed by its oblast name alone
+    ["2022-09-27", "", "", "Kharkiv oblast", "", "", "", ""],
+    # 4: no date
+    ["", *KHARKIV, "", "No date", "", "", ""],
+    # 5: no place
+    ["2022-09-28", "", "", "", "No place", "", "", ""],
+]
+MAP_ARGS = [
+    "--map", "start_date=When", "--map", "lat=Y", "--map", "lon=X", "--map", "oblast=Province",
+    "--map", "title=Headline", "--map", "source_url=Link", "--map", "category=Kind",
+    "--map", "source_name=Outlet",
+]  # fmt: skip
+
+
+def table_bytes(columns=TABLE_COLUMNS, rows=TABLE) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buf.getvalue().encode()
+
+
+def test_mapped_table_on_the_command_line(tmp_path, capsys):
+    path, out = tmp_path / "own.csv", tmp_path / "accepted.csv"
+    path.write_bytes(table_bytes())
+    code, data = run(capsys, path, "--json", "--accepted", out, *MAP_ARGS)
+    assert (code, data["format"], data["rows"], data["accepted"]) == (1, "mapped", 5, 3)
+    assert data["mapping"] == {
+        "start_date": "when", "lat": "y", "lon": "x", "oblast": "province", "title": "headline",
+        "source_url": "link", "source_name": "outlet", "category": "kind",
+    }  # fmt: skip
+    errors = {e["record"]: e["reason"] for e in data["errors"]}
+    assert set(errors) == {4, 5}
+    assert "when is empty" in errors[4]
+    assert "no province and no coordinates" in errors[5]
+    accepted = read_csv(out)
+    assert [r["id"] for r in accepted] == ["record-1", "record-2", "record-3"]
+    assert [r[CATEGORY] for r in accepted] == ["battles", "other", "other"]
+    assert [r.get(EVENT_TYPE, "") for r in accepted] == ["", "Partisan raid", ""]
+    assert [r[SOURCE_URL] for r in accepted] == ["https://example.org/a", "", ""]
+    assert [r[SOURCE_NAME] for r in accepted] == ["UP", "Telegram @melitopol", ""]
+    assert [r[TITLE] for r in accepted] == ["Shelling", "Raid", ""]  # never invented
+    assert [r["oblast"] for r in accepted] == ["UA-14", "UA-23", "UA-63"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--map", "colour=Kind"], "unknown field(s) 'colour'"),
+        (["--map", "start_date=Nope"], "the file has no column 'nope'"),
+        (["--map", "start_date"], "expected FIELD=COLUMN"),
+    ],
+)
+def test_bad_map_arguments(args, message, tmp_path, capsys):
+    path = tmp_path / "own.csv"
+    path.write_bytes(table_bytes())
+    assert main([str(path), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unknown_format_suggests_a_working_map_command(tmp_path, capsys):
+    path = tmp_path / "own.csv"
+    columns = ["date", "lat", "lon", "title", "link", "province"]
+    rows = [
+        ["2022-09-25", *KRAMATORSK, "Shelling", "https://example.org/a", "Donetsk"],
+        ["2022-09-26", *SIEVIERODONETSK, "Clash", "https://example.org/b", "Luhansk"],
+    ]
+    path.write_bytes(table_bytes(columns, rows))
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    suggested = re.search(r"--map \S+=\S+(?: --map \S+=\S+)*", err)
+    assert suggested, err
+    args = suggested[0].rstrip(".").split()  # the sentence's full stop is not part of it
+    assert "start_date=date" in args and "lat=lat" in args and "oblast=province" in args
+    code, data = run(capsys, path, "--json", *args)
+    assert (code, data["accepted"], data["rejected"]) == (0, 2, 0)

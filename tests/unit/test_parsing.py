@@ -1,10 +1,12 @@
-"""Numbers, encodings and delimiters as real exports write them (dates: test_dates.py)."""
+"""Numbers, encodings and delimiters as real exports write them (dates: test_dateforms.py)."""
 
 import pandas as pd
 import pytest
 
+from dashboard.ingest.charsets import decode
+from dashboard.ingest.delimited import sniff_delimiter
 from dashboard.ingest.parsing import parse_numbers
-from dashboard.ingest.tables import UnreadableFile, decode, sniff_delimiter
+from dashboard.ingest.tables import UnreadableFile
 
 
 def test_numbers_with_decimal_point_or_comma():
