@@ -12,7 +12,7 @@ started on it and Debian's chromium (Playwright, every non-local request blocked
 * ``browser_step_ms_*``: a Right-arrow press on the date slider until the map shows the next
   date (the map's ``data-oem-date``), over ``--steps`` steps. For the dashboard that is the
   map's own time bar (the slider inside the map: it draws dates the server wrote ahead, with
-  no page rerun; dashboard/steps.py); ``browser_step_page_ms_*`` is the page's Streamlit date
+  no page rerun; timebar/steps.py); ``browser_step_page_ms_*`` is the page's Streamlit date
   slider (a rerun of the date fragment), the naive app's only slider;
 * ``step_payload_bytes``: bytes the browser receives for one step, WebSocket and HTTP (the
   time bar's date file) together (median); ``step_payload_page_bytes`` for the page slider;

@@ -1,7 +1,7 @@
 """The Streamlit entry file: ``python -m streamlit run dashboard/app.py`` (``make run``).
 
 It stays here, beside ``static/`` (which Streamlit serves), and only starts the page. Where
-things happen, layer by layer (README.md, "Where things are"):
+things happen, layer by layer (README.md, "How it is built"):
 
 - ``ingest/``: a file becomes a validated events frame (``geo/`` places each event);
 - ``query/``: the frame is indexed once and counted per date (no HTML, no folium);

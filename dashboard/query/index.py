@@ -10,7 +10,7 @@ coordinates, grid cells), so a slider step never copies or sorts a frame:
 * the newest events of each map cell come from a per-level ordering made once.
 
 The semantics are those of ``tests.oracle`` (windows, "under way", events not held are
-listed but never counted); ``tests/unit/test_index.py`` checks them against it.
+listed but never counted); ``tests/unit/query/test_index.py`` checks them against it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Pure transitions of the view: each takes states (and facts such as the data's date range or
 the time) and returns new states. No Streamlit, no clock, no I/O: each has a table-driven unit
-test (tests/unit/test_transitions.py). ``page.session`` applies them."""
+test (tests/unit/state/test_transitions.py). ``page.session`` applies them."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dashboard.config import EVENTS_CSV, FIVE_OBLASTS, START, TITLE
@@ -15,7 +16,7 @@ from dashboard.query.view import data_facts
 from dashboard.scene import popups
 from tests import maplayers as maps
 from tests.oracle import active_on, counted, in_window
-from tests.synth import acled_events
+from tests.synth import acled_events, native_events
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +92,26 @@ def test_settled_heap_is_frozen_and_what_dies_later_is_still_collected():
     del a, b
     assert gc.collect() >= 2
     gc.unfreeze()
+
+
+def test_many_places_are_grouped_on_a_grid_and_nothing_is_dropped(regions):
+    events = load_events(native_events(5000, seed=3).to_csv(index=False).encode(), regions).events
+    active = pd.Series(False, index=events.index)
+    layer = maps.markers_layer(events, active)
+    features = layer.data["features"]
+    assert layer.grid_step is not None
+    assert len(features) <= maps.MAX_PLACES
+    assert sum(f["properties"]["count"] for f in features) == len(events)
+    popup = features[0]["properties"]["_popup"]
+    assert popup.count("class='oem-ev'") <= maps.MAX_POPUP_EVENTS + 1
+    # however many events are in view, the popups of one step list a bounded number
+    assert len(layer.payload["e"]) <= maps.POPUP_EVENT_BUDGET
+
+
+def test_few_places_get_one_circle_each(regions):
+    events = load_events(EVENTS_CSV, regions).events
+    layer = maps.markers_layer(events, pd.Series(False, index=events.index))
+    assert layer.grid_step is None
+    located = events[events["lat"].notna() & events["in_five"]]
+    places = located[["lat", "lon"]].round(5).drop_duplicates()
+    assert len(layer.data["features"]) == len(places)

@@ -1,5 +1,5 @@
-"""Dates prepared ahead for the map's time bar (dashboard/steps.py): each file is exactly the
-payload the page would send for that date, written once, atomically, under an unguessable
+"""Dates prepared ahead for the map's time bar (dashboard/timebar/steps.py): each file is exactly
+the payload the page would send for that date, written once, atomically, under an unguessable
 name, and the folder stays bounded."""
 
 from __future__ import annotations
