@@ -104,3 +104,10 @@ def test_every_count_class_has_a_colour():
     from dashboard.scene.palette import COUNT_COLOURS
 
     assert len(COUNT_COLOURS) == CLASSES
+
+
+def test_every_basemap_offered_is_one_leaflet_can_draw():
+    from dashboard.render.leaflet import TILES
+    from dashboard.state.choices import TILES as OFFERED
+
+    assert tuple(TILES) == OFFERED
