@@ -289,7 +289,7 @@ async def step(
     return elapsed, counter["ws"] - before + int(fetched)
 
 
-REPORT_WAIT_S = 2.0  # after time-bar steps: the client's report (0.7 s) and the page's rerun
+REPORT_WAIT_S = 2.0  # after time-bar steps: the client's report (0.25 s pause) and the rerun
 
 
 async def browser_figures(server: Server, query: str, steps: int, time_bar: bool) -> dict:
