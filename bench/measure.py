@@ -28,7 +28,7 @@ from bench.drive import (
 
 FIRST_VISITS = 5  # first_map_s is the median over this many new visitors
 
-REPORT_WAIT_S = 2.0  # after time-bar steps: the client's report (0.7 s) and the page's rerun
+REPORT_WAIT_S = 2.0  # after time-bar steps: the client's report (0.25 s pause) and the rerun
 
 
 def measure_load(path: Path, approach: str) -> tuple[float, float]:
