@@ -141,6 +141,7 @@
         (lastSent !== null && p.seen !== lastSent && Date.now() - lastSentAt < 5000));
       if (p.steps) { timeBar(map, p); }
       if (!behind) { show(p); }
+      if (lastSent !== null && p.seen === lastSent) { answered(); }
     },
     onRemove: function () {} // the next date replaces the markers (show); nothing to undo
   });
@@ -156,7 +157,10 @@
   // goes out once the user pauses for REPORT_IDLE_MS, or at the latest REPORT_MAX_WAIT_MS
   // after the first step not reported yet (with a pause alone, a user holding an arrow key or
   // pressing it every 200 ms is followed only once they stop), whichever comes first; and
-  // never sooner than REPORT_GAP_MS after the previous report, so one page run at a time.
+  // never sooner than REPORT_GAP_MS after the previous report; and only once the page has
+  // answered the previous one (a payload whose ``seen`` is its id), or IN_FLIGHT_MAX_MS after
+  // it: one page run per visitor at a time, so a busy server (ten visitors stepping at once)
+  // gets fewer reports instead of a queue of them, and its static date files stay quick.
   // A few quick presses (drawn 50-140 ms apart, under 250 ms for three) send nothing until
   // the last one. The page shows a reported date 0.15-0.45 s later (measured: report, rerun,
   // re-render), so it follows a step within ~0.7 s and a pause within ~0.6 s; a max wait of
@@ -164,6 +168,8 @@
 
   var DAY = 86400000, KEEP = 24;
   var REPORT_IDLE_MS = 250, REPORT_MAX_WAIT_MS = 400, REPORT_GAP_MS = 400;
+  var IN_FLIGHT_MAX_MS = 2000;
+  var inFlight = false; // a report sent, not yet answered by the page
   var bar = null, cache = {}, cached = [], reportTimer = null, seq = 0;
   var lastSent = null, lastSentAt = 0, pending = null; // pending: stepped here, not reported
   var unreported = null, unreportedSince = 0; // the last date drawn here, not reported yet
@@ -185,6 +191,7 @@
     var c = state.map.getCenter();
     lastSent = clientId + ":" + (++seq);
     lastSentAt = Date.now();
+    inFlight = true;
     window.parent.postMessage({
       isStreamlitMessage: true, type: "streamlit:setComponentValue", dataType: "json",
       value: { center: { lat: c.lat, lng: c.lng }, zoom: state.map.getZoom(),
@@ -201,6 +208,17 @@
   // The user has seen `day` (or it is to be drawn by the server: `now`): report it when the
   // rule above says. The timer is not restarted from zero on each step, or a user who keeps
   // stepping would never be followed; a later step only brings the idle deadline forward.
+  // The page has run with the last report: a date waiting for that goes out now (or when the
+  // gap after the last report has passed).
+  function answered() {
+    if (!inFlight) { return; }
+    inFlight = false;
+    if (unreported !== null && reportTimer !== null) {
+      clearTimeout(reportTimer);
+      reportTimer = setTimeout(flush, Math.max(0, lastSentAt + REPORT_GAP_MS - Date.now()));
+    }
+  }
+
   function toReport(day, now) {
     var t = Date.now();
     if (unreported === null) { unreportedSince = t; }
@@ -214,6 +232,12 @@
   function flush() {
     var day = unreported;
     reportTimer = null;
+    if (day === null) { return; }
+    var wait = inFlight ? lastSentAt + IN_FLIGHT_MAX_MS - Date.now() : 0;
+    if (wait > 0) { // the page is still on the previous report: answered() sends this one
+      reportTimer = setTimeout(flush, wait);
+      return;
+    }
     unreported = null;
     // A step still on its way (its file not fetched yet) stays pending: the page's answer to
     // this report is older than it and must not pull the map back (DateLayer.onAdd).
