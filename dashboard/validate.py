@@ -9,6 +9,9 @@ semicolon or tab), XLSX or Parquet, in the native format (data/README.md), an AC
 UCDP GED (with or without a header), or any table mapped field by field with --map (for
 example --map start_date=date --map lat=lat --map lon=lon --map title=title
 --map source_url=link --map oblast=province).
+For a table in the native format it also reports source findings: a URL on a known
+syndication, aggregator or archive domain, and a disputed date with empty notes
+(dashboard/ingest/sources.py); they do not change the exit status.
 Exit status: 0 every record accepted, 1 some rejected, 2 the file cannot be used at all.
 """
 
@@ -22,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.config import FIVE_OBLASTS, OBLAST_NAMES_EN, RECORD
-from dashboard.ingest import dates, formats
+from dashboard.ingest import dates, formats, sources
 from dashboard.ingest.events import (
     FORMAT_CHOICES,
     LoadResult,
@@ -55,7 +58,14 @@ def summary(result: LoadResult) -> dict:
         "near_border": result.near_border,
         "dates": [d.as_dict() for d in result.dates],
         "mapping": result.mapping.as_dict() if result.mapping else None,
+        "sources": source_findings(result),
     }
+
+
+def source_findings(result: LoadResult) -> list[dict]:
+    """For a curated (native) table: sources that are copies, disputed dates without notes
+    (``ingest.sources``). They are findings, not rejections."""
+    return sources.findings(result.events) if result.format == "native" else []
 
 
 def unusable_summary(path: str, exc: UnreadableFile) -> dict:
@@ -95,6 +105,10 @@ def text_report(path: str, result: LoadResult) -> str:
         lines.append(f"dates in {d.column}: {d.explanation}{ambiguous}")
     if result.mapping is not None:
         lines.append(f"mapping: {result.mapping.as_args() or '(none)'}")
+    if s["sources"]:
+        lines.append(f"source checks: {len(s['sources'])} finding(s) (rows kept; fix the table):")
+        for f in s["sources"]:
+            lines.append(f"  record {f['record']} ({f['id']}): {f['problem']}")
     if s["errors"]:
         lines.append("rejections by reason:")
         for reason, n in result.reasons().items():
