@@ -26,6 +26,7 @@ from dashboard.state import permalink, transitions
 from dashboard.state.choices import (
     CUSTOM,
     DEFAULT_CUSTOM_DAYS,
+    TILES,
     WINDOWS,
     nearest_speed,
     window_choice,
@@ -81,8 +82,6 @@ def drawn(ss=None):
 
 def default_tiles() -> str:
     """The basemap shown first: OEM_TILES if it names one, else none (air-gapped rooms)."""
-    from dashboard.state.choices import TILES
-
     wanted = settings.get("OEM_TILES").lower()
     return wanted if wanted in TILES else "none"
 
