@@ -26,6 +26,7 @@ from dashboard.state import permalink, transitions
 from dashboard.state.choices import (
     CUSTOM,
     DEFAULT_CUSTOM_DAYS,
+    SPEEDS,
     TILES,
     WINDOWS,
     nearest_speed,
@@ -37,6 +38,22 @@ PAGE = "_page"
 PAGE_KEYS = ("lang", "present", "tiles", "metric", "outside", "q", "oblast", "cat")
 FRAGMENT_KEYS = ("window", "window_days", "step", "speed", "loop")  # set in the date fragment
 LINK_SETTLE_S = 3.0  # after a session's first full run: widget "changes" then are the glitch
+# What the settling glitch reports: each widget's default value (the first option; 1 for the
+# days box). Only these are held back while a session settles.
+GLITCH_VALUES = {
+    "lang": "en",
+    "tiles": TILES[0],
+    "metric": "events",
+    "outside": False,
+    "q": "",
+    "oblast": [],
+    "cat": [],
+    "window": "cumulative",
+    "window_days": 1,
+    "step": 1,
+    "speed": SPEEDS[0],
+    "loop": False,
+}
 
 
 def _ss(ss=None):
@@ -227,8 +244,9 @@ def touch(key: str):
     settles (its first reruns) and for controls hidden in presentation: measured with four
     sessions opening one link at once, ``window`` went back to cumulative, ``speed`` to 0.5 and
     the hidden ``present`` toggle to off, 7-12 s after the link was opened. Nobody can use a
-    hidden control, and a change before the first full run is LINK_SETTLE_S old is taken for
-    that glitch: the link's value is kept."""
+    hidden control, and a change back to a widget's default before the first full run is
+    LINK_SETTLE_S old is taken for that glitch: the link's value is kept. Any other change is
+    the user's at once (a toggle switched on two seconds after an upload)."""
 
     def changed() -> None:
         ss = st.session_state
@@ -244,7 +262,9 @@ def touch(key: str):
         presenting = ss.get("present") if "present" in touched else seed.get("present")
         settled = ss.get("_settled_at")
         settling = settled is None or time.monotonic() - settled < link_settle_s()
-        if not settling and not presenting:  # in presentation the controls are hidden
+        # The glitch reports a widget's default; any other value is the user's at once.
+        glitch_like = ss.get(key) == GLITCH_VALUES.get(key)
+        if not (settling and glitch_like) and not presenting:  # in presentation: hidden
             touched.add(key)
 
     return changed
