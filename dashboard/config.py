@@ -9,6 +9,7 @@ ROOT = PACKAGE_DIR.parent
 DATA_DIR = ROOT / "data"
 GEO_DIR = DATA_DIR / "geo"
 EVENTS_CSV = DATA_DIR / "events.csv"
+UCDP_CSV = DATA_DIR / "ucdp" / "ucdp-ged-ukraine.csv"  # scripts/build_ucdp.py
 OBLASTS_DISPLAY = GEO_DIR / "oblasts.geojson"
 OBLASTS_FULL = GEO_DIR / "oblasts_full.geojson"
 CONTEXT_GEOJSON = GEO_DIR / "context.geojson"
@@ -99,7 +100,20 @@ FATALITIES = "fatalities"  # ACLED fatalities; UCDP best estimate of deaths
 FATALITIES_LOW = "fatalities_low"  # UCDP low estimate
 FATALITIES_HIGH = "fatalities_high"  # UCDP high estimate
 ADMIN2 = "admin2"  # ACLED admin2; UCDP adm_2
-EXTRA_TEXT_COLUMNS: tuple[str, ...] = (EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, ACTOR2, ADMIN2)
+# The coder's own precision codes, as "<format>:<code>" (``ucdp:3``, ``acled:2``): UCDP
+# date_prec and where_prec, ACLED time_precision and geo_precision. ``i18n.precision_words``
+# says what each means; native rows have none (their date_precision is in words already).
+DATE_CODE = "date_code"
+PLACE_CODE = "place_code"
+EXTRA_TEXT_COLUMNS: tuple[str, ...] = (
+    EVENT_TYPE,
+    SUB_EVENT_TYPE,
+    ACTOR1,
+    ACTOR2,
+    ADMIN2,
+    DATE_CODE,
+    PLACE_CODE,
+)
 EXTRA_NUMBER_COLUMNS: tuple[str, ...] = (FATALITIES, FATALITIES_LOW, FATALITIES_HIGH)
 DATASET = "dataset"  # which file a row came from, e.g. "Bundled: events.csv" or "Upload: x.csv"
 FORMAT = "format"  # native, acled or ucdp

@@ -226,9 +226,57 @@ def status_label(verification: str, lang: str) -> str:
     return tr(lang)(key) if key in TEXT else str(verification)
 
 
+def verification_text(
+    verification: object, precision: object, claimed_by: object, lang: str
+) -> str:
+    """A curated row's verification in words, as the popup and the table say it: a claim
+    names its side, and "confirmed" never stands alone over a disputed or approximate date."""
+    if verification == "claimed" and claimed_by:
+        return side_claim(str(claimed_by), lang)
+    if verification == "confirmed" and precision == "disputed":
+        return tr(lang)("confirmed_date_disputed")
+    if verification == "confirmed" and precision == "approximate":
+        return tr(lang)("confirmed_date_approx")
+    return status_label(str(verification or ""), lang) if verification else ""
+
+
+DATASET_NAMES = {  # the bundled datasets' labels (ingest.datasets) -> their text keys
+    "Curated timeline 2022": "ds_name_curated",
+    "UCDP GED/Candidate 2014–2023": "ds_name_ucdp",
+}
+
+
 def dataset_label(label: str, lang: str) -> str:
-    """'Bundled: events.csv' -> 'Вбудовані: events.csv' (the file name is kept as is)."""
+    """A dataset's label in the page's language: the bundled datasets by name, a
+    deployment's own file as 'Bundled: x.csv', an upload as 'Upload: x.csv' (the file name is
+    kept as is)."""
+    if label in DATASET_NAMES:
+        return tr(lang)(DATASET_NAMES[label])
     for prefix, key in (("Bundled: ", "dataset_bundled"), ("Upload: ", "dataset_upload")):
         if label.startswith(prefix):
             return tr(lang)(key, name=label[len(prefix) :])
     return label
+
+
+def precision_words(kind: str, code: object, lang: str) -> str:
+    """A coder's precision code in words: ``kind`` 'date' or 'place', ``code`` as the loader
+    keeps it ('ucdp:3', 'acled:2'); '' for none or a code outside the codebooks."""
+    key = f"prec_{kind}_{str(code).replace(':', '_')}"
+    return tr(lang)(key) if code and key in TEXT else ""
+
+
+def date_precision_text(precision: object, code: object, lang: str) -> str:
+    """How precise an event's date is, in words: the coder's own code when the row has one
+    (UCDP date_prec, ACLED time_precision), else the table's ``date_precision``."""
+    words = precision_words("date", code, lang)
+    if words:
+        return words
+    key = f"prec_{precision}"
+    return tr(lang)(key) if key in TEXT else ""
+
+
+def date_is_exact(precision: object, code: object) -> bool:
+    """True when nothing needs saying next to the date."""
+    if code:
+        return str(code).endswith(":1")
+    return precision in ("day", "", None)

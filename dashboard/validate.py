@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.config import FIVE_OBLASTS, OBLAST_NAMES_EN, RECORD
+from dashboard.config import FIVE_OBLASTS, GROUP_ID, OBLAST_NAMES_EN, RECORD
 from dashboard.ingest import dates, formats, sources
 from dashboard.ingest.events import (
     FORMAT_CHOICES,
@@ -40,10 +40,12 @@ MAX_LISTED = 20  # rejected records listed in the text report
 
 
 def summary(result: LoadResult) -> dict:
-    """The JSON contract: rows, accepted, rejected, by_oblast, outside, errors (+ how read)."""
+    """The JSON contract: rows, accepted, events (distinct accepted events: rows of one
+    event share its ``group_id``), rejected, by_oblast, outside, errors (+ how read)."""
     return {
         "rows": result.rows,
         "accepted": result.accepted,
+        "events": int(result.events[GROUP_ID].nunique()) if len(result.events) else 0,
         "rejected": len(result.rejected),
         "by_oblast": result.by_oblast(),
         "outside": result.outside,
@@ -75,6 +77,7 @@ def unusable_summary(path: str, exc: UnreadableFile) -> dict:
         "error": message,
         "rows": exc.rows,
         "accepted": 0,
+        "events": 0,
         "rejected": exc.rows,
         "by_oblast": dict.fromkeys(FIVE_OBLASTS, 0),
         "outside": 0,
@@ -87,7 +90,8 @@ def text_report(path: str, result: LoadResult) -> str:
     s = summary(result)
     lines = [
         f"{path}: {result.variant}; {result.read_as}",
-        f"{s['rows']} records, {s['accepted']} accepted, {s['rejected']} rejected",
+        f"{s['rows']} records, {s['accepted']} accepted ({s['events']} distinct events), "
+        f"{s['rejected']} rejected",
         "accepted per oblast:",
         *[
             f"  {code}  {OBLAST_NAMES_EN[code]:13s} {s['by_oblast'][code]:6d}"

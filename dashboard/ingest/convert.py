@@ -16,6 +16,7 @@ from dashboard.config import (
     ADMIN2,
     ALL_CATEGORIES,
     CATEGORY,
+    DATE_CODE,
     DATE_PRECISION,
     DESCRIPTION,
     END,
@@ -29,6 +30,7 @@ from dashboard.config import (
     LON,
     OBLAST,
     OTHER,
+    PLACE_CODE,
     RECORD,
     SETTLEMENT,
     SOURCE_NAME,
@@ -59,6 +61,16 @@ _ACLED_TYPES |= {
 _UCDP_TYPES = {"1": "state_based", "2": "non_state", "3": "one_sided"}
 _PRECISION = {"1": "day", "2": "approximate", "3": "approximate"}
 _UCDP_PRECISION = {"1": "day", "2": "approximate", "3": "approximate", "4": "approximate"}
+_ACLED_CODES = ("1", "2", "3")  # time_precision and geo_precision
+_UCDP_DATE_CODES = ("1", "2", "3", "4", "5")  # date_prec
+_UCDP_PLACE_CODES = ("1", "2", "3", "4", "5", "6", "7")  # where_prec
+
+
+def _code(frame: pd.DataFrame, name: str, fmt: str, known: tuple[str, ...]) -> pd.Series:
+    """A precision code as ``fmt:code`` (Stata/R's ``3.0`` read as ``3``); '' when the file
+    has none or a value outside the codebook."""
+    values = _col(frame, name).str.replace(r"^(\d)\.0+$", r"\1", regex=True)
+    return (fmt + ":" + values).where(values.isin(known), "")
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -126,6 +138,8 @@ def _from_acled(raw: pd.DataFrame) -> tuple[pd.DataFrame, str, dict[str, str]]:
             ACTOR2: actor2,
             FATALITIES: _col(raw, "fatalities"),
             ADMIN2: _col(raw, "admin2"),
+            DATE_CODE: _code(raw, "time_precision", "acled", _ACLED_CODES),
+            PLACE_CODE: _code(raw, "geo_precision", "acled", _ACLED_CODES),
         },
         index=raw.index,
         copy=False,
@@ -187,6 +201,8 @@ def _from_ucdp(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
             FATALITIES_LOW: low,
             FATALITIES_HIGH: high,
             ADMIN2: _col(raw, "adm_2"),
+            DATE_CODE: _code(raw, "date_prec", "ucdp", _UCDP_DATE_CODES),
+            PLACE_CODE: _code(raw, "where_prec", "ucdp", _UCDP_PLACE_CODES),
         },
         index=raw.index,
         copy=False,

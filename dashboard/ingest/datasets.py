@@ -1,4 +1,9 @@
-"""Which events the page shows: the bundled file, an analyst's upload, or both. No Streamlit.
+"""Which events the page shows: the bundled datasets, an analyst's upload, or some of them
+together. No Streamlit.
+
+The bundled datasets (``BUNDLED``): the curated timeline (``data/events.csv``) and UCDP's
+events for Ukraine (``data/ucdp/``, built by ``scripts/build_ucdp.py``). A view names what it
+shows with one of ``state.choices.DATA``; ``PARTS`` says which datasets that is.
 
 An upload is read from memory only: nothing is written to disk, and the result lives in the
 uploading session (app.py keeps it in st.session_state), so no other session can see it.
@@ -7,11 +12,12 @@ uploading session (app.py keeps it in st.session_state), so no other session can
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from dashboard import settings
-from dashboard.config import DATASET, RECORD
+from dashboard.config import DATASET, EVENTS_CSV, RECORD, UCDP_CSV
 from dashboard.geo.regions import Regions
 from dashboard.ingest import formats
 from dashboard.ingest.events import LoadResult, ReadOptions, UnreadableFile, load_events, read_raw
@@ -20,8 +26,43 @@ from dashboard.ingest.tables import RawTable
 DEFAULT_MAX_UPLOAD_MB = 200
 MB = 1024 * 1024  # Streamlit counts upload sizes in binary megabytes
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "parquet")
-BUNDLED, UPLOADED, BOTH = "Bundled", "Uploaded", "Both"
-CHOICES = (BUNDLED, UPLOADED, BOTH)
+CURATED, UCDP, UPLOAD = "curated", "ucdp", "upload"
+CURATED_LABEL = "Curated timeline 2022"
+UCDP_LABEL = "UCDP GED/Candidate 2014–2023"
+# What each choice of ``state.choices.DATA`` shows, in the order the rows are combined.
+PARTS: dict[str, tuple[str, ...]] = {
+    "curated": (CURATED,),
+    "ucdp": (UCDP,),
+    "both": (CURATED, UCDP),
+    "upload": (UPLOAD,),
+    "upload_curated": (CURATED, UPLOAD),
+}
+
+
+@dataclass(frozen=True)
+class Bundled:
+    """One dataset that ships with the app: its key, the label its rows carry (``DATASET``)
+    and its file."""
+
+    key: str
+    label: str
+    path: Path
+
+
+def bundled_sets() -> dict[str, Bundled]:
+    """The bundled datasets. OEM_EVENTS_CSV replaces the curated timeline with a deployment's
+    own table, which is then labelled by its file name, not as ours."""
+    own = settings.get("OEM_EVENTS_CSV")
+    curated = (
+        Bundled(CURATED, bundled_label(Path(own).name), Path(own))
+        if own
+        else Bundled(CURATED, CURATED_LABEL, EVENTS_CSV)
+    )
+    return {CURATED: curated, UCDP: Bundled(UCDP, UCDP_LABEL, UCDP_CSV)}
+
+
+def needs_upload(choice: str) -> bool:
+    return UPLOAD in PARTS.get(choice, ())
 
 
 def max_upload_mb(server_limit_mb: int = DEFAULT_MAX_UPLOAD_MB) -> int:
@@ -111,15 +152,13 @@ def load_raw_upload(raw: RawUpload, regions: Regions, options: ReadOptions) -> U
     return Upload(raw.name, raw.size, result)
 
 
-def combine(bundled: LoadResult | None, upload: LoadResult | None, choice: str) -> pd.DataFrame:
-    """The events for a choice of BUNDLED, UPLOADED or BOTH, each row labelled with DATASET."""
-    parts = []
-    if bundled is not None and choice in (BUNDLED, BOTH):
-        parts.append(bundled.events)
-    if upload is not None and choice in (UPLOADED, BOTH):
-        parts.append(upload.events)
+def combine(results: list[LoadResult | None]) -> pd.DataFrame:
+    """The events of several loaded datasets (None: not loaded), each row labelled with
+    DATASET; an empty frame when none has events."""
+    loaded = [r for r in results if r is not None]
+    parts = [r.events for r in loaded if len(r.events)]
     if not parts:
-        return bundled.events.iloc[0:0] if bundled is not None else pd.DataFrame()
+        return loaded[0].events.iloc[0:0] if loaded else pd.DataFrame()
     if len(parts) == 1:
         return parts[0]
     frame = pd.concat(parts, ignore_index=True)

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import functools
 import time
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import caches, settings
-from dashboard.config import EVENTS_CSV
 from dashboard.geo.regions import Regions, load_regions
 from dashboard.ingest import datasets
 from dashboard.ingest.events import LoadResult, UnreadableFile, load_events, settle_heap
@@ -20,9 +18,11 @@ from dashboard.query.view import Filters
 from dashboard.render import assets
 
 
-def events_path() -> Path:
-    """The bundled events table, or OEM_EVENTS_CSV for a deployment with its own file."""
-    return Path(settings.get("OEM_EVENTS_CSV") or EVENTS_CSV)
+def bundled(key: str) -> tuple[datasets.Bundled, LoadResult | str]:
+    """A bundled dataset and its events (or the message why its file cannot be used)."""
+    found = datasets.bundled_sets()[key]
+    mtime = found.path.stat().st_mtime if found.path.exists() else 0.0
+    return found, cached_events(str(found.path), mtime, found.label)
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,13 +33,11 @@ def cached_regions() -> Regions:
 
 
 @st.cache_resource(show_spinner=False)
-def cached_events(path: str, mtime: float) -> LoadResult | str:
-    """Load once per file version (key: path and mtime); a hopeless file gives its message
-    instead of a result."""
+def cached_events(path: str, mtime: float, label: str) -> LoadResult | str:
+    """Load once per file version (key: path, mtime and label); a hopeless file gives its
+    message instead of a result."""
     try:
-        result = load_events(
-            path, cached_regions(), dataset=datasets.bundled_label(Path(path).name)
-        )
+        result = load_events(path, cached_regions(), dataset=label)
     except UnreadableFile as exc:
         return str(exc)
     settle_heap()

@@ -9,7 +9,6 @@ import functools
 import logging
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -50,10 +49,9 @@ class Shown:
     regions: Regions
     upload: datasets.Upload | None
     data_key: tuple
-    bundled: LoadResult | None
+    bundled: dict[str, LoadResult]  # label -> the bundled datasets shown
     choice: str
     labels: list[str]
-    path: Path
 
 
 def date_fragment(shown: Shown, present: bool, light: bool) -> None:
@@ -182,26 +180,35 @@ def finish_first_visit() -> None:
 
 
 def load(T) -> Shown:
-    """The data shown: the bundled file, the upload, or both (the sidebar's choice)."""
+    """The data shown: the datasets of the sidebar's data select (``ingest.datasets.PARTS``).
+    A bundled dataset is loaded once per process, and only when some session shows it."""
     regions = data.cached_regions()
-    path = data.events_path()
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    bundled = data.cached_events(str(path), mtime)
     with st.sidebar:
         sidebar.language_and_mode(T)
+        choice_slot = st.container()  # the data select, once the upload panel has run
         upload = uploads.upload_panel(regions, T)
-        choice = uploads.dataset_choice(upload, T)
-    if isinstance(bundled, str):
-        st.error(T("bundled_unloadable", name=md_escape(path.name), error=md_escape(bundled)))
-        bundled = None
-    uploaded = upload.result if upload is not None else None
-    events = datasets.combine(bundled, uploaded, choice)
+    with choice_slot:
+        choice = uploads.data_choice(upload, T)
+    results, bundled, versions = [], {}, []
+    for key in datasets.PARTS[choice]:
+        if key == datasets.UPLOAD:
+            results.append(upload.result if upload is not None else None)
+            continue
+        found, result = data.bundled(key)
+        if isinstance(result, str):
+            error = md_escape(result)
+            st.error(T("bundled_unloadable", name=md_escape(found.path.name), error=error))
+            continue
+        results.append(result)
+        bundled[found.label] = result
+        versions.append(found.path.stat().st_mtime)
+    events = datasets.combine(results)
     labels = [str(x) for x in events["dataset"].unique()] if len(events) else []
     # A file that gave no events (unreadable, or still being mapped) is not shown, so it does
     # not change the data key: the date and filters stay as they were.
-    upload_token = session.value("_upload")[0] if choice != datasets.BUNDLED else None
-    data_key = (choice, *labels, upload_token, mtime)
-    return Shown(events, regions, upload, data_key, bundled, choice, labels, path)
+    upload_token = session.value("_upload")[0] if datasets.needs_upload(choice) else None
+    data_key = (choice, *labels, upload_token, *versions)
+    return Shown(events, regions, upload, data_key, bundled, choice, labels)
 
 
 def run() -> None:
@@ -246,7 +253,9 @@ def run() -> None:
             filters = Filters(now.cat, now.oblast, now.q)
             weekly = data.cached_index(events, shown.data_key, filters).weekly()
             panels.timeline_chart(weekly, lang, T)
-        st.caption(T("footer"))
+        drawn = session.drawn()
+        if drawn is not None:  # what the map shows comes from: datasets, UCDP's credit
+            st.caption(md_escape(drawn.attribution))
     with notice_slot:
         panels.notices(T)
     session.put(SHOWN_ONCE, True)
@@ -274,10 +283,10 @@ def header(shown: Shown, lang: str, T) -> None:
     if shown.upload is not None:
         uploads.validation_report(shown.upload, lang, T)
     uploads.mapping_form(shown.upload, T)
-    bundled = shown.bundled
-    if bundled is not None and len(bundled.rejected) and shown.choice != datasets.UPLOADED:
-        name = md_escape(shown.path.name)
-        st.warning(T("bundled_rejected", n=len(bundled.rejected), name=name))
+    for label, result in shown.bundled.items():
+        if len(result.rejected):
+            name = md_escape(dataset_label(label, lang))
+            st.warning(T("bundled_rejected", n=len(result.rejected), name=name))
 
 
 def main() -> None:

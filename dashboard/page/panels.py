@@ -10,18 +10,20 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.config import FIVE_OBLASTS, SOURCE_URL
+from dashboard.config import DATE_CODE, FIVE_OBLASTS, SOURCE_URL
 from dashboard.i18n import (
     CHART_DATE_FORMAT,
     category_name,
     dataset_label,
+    date_precision_text,
     oblast_title,
-    status_label,
+    precision_words,
+    verification_text,
 )
 from dashboard.ingest.textsafe import md_escape
 from dashboard.page import session
 from dashboard.query.view import oblast_summary
-from dashboard.render.csv import safe_csv_bytes
+from dashboard.render.csv import events_export, safe_csv_bytes
 from dashboard.scene.palette import category_colour
 from dashboard.state import transitions
 
@@ -38,6 +40,7 @@ TABLE_ROWS = (100, 1_000, 10_000)  # rows the events table shows (the CSV has al
 TABLE_COLUMNS = {
     "start_date": "t_start",
     "end_date": "t_end",
+    "date_precision": "t_date_precision",
     "oblast_code": "t_oblast",
     "settlement": "t_settlement",
     "category": "t_category",
@@ -46,10 +49,13 @@ TABLE_COLUMNS = {
     "claimed_by": "t_claimed_by",
     "source_name": "t_source",
     "source_url": "t_source_url",
+    "notes": "t_notes",
     "dataset": "t_dataset",
+    "id": "t_id",
 }
 
 EXTRA_TABLE_COLUMNS = {
+    "place_code": "t_place_precision",
     "event_type": "t_event_type",
     "sub_event_type": "t_sub_event_type",
     "actor1": "t_actor1",
@@ -113,14 +119,14 @@ def events_table(view, date, lang: str, T) -> None:
     """The newest events in the window (up to the chosen number of rows; the download has all
     of them, made when clicked)."""
     limit = session.value("table_rows", TABLE_ROWS[0])
-    shown, active = view.head(limit, [*TABLE_COLUMNS, *EXTRA_TABLE_COLUMNS])
+    shown, active = view.head(limit, [*TABLE_COLUMNS, *EXTRA_TABLE_COLUMNS, DATE_CODE])
     columns = dict(TABLE_COLUMNS)
     for col, label in EXTRA_TABLE_COLUMNS.items():
         if col in shown and any(v == v and v not in ("", None) for v in shown[col].tolist()):
             columns[col] = label  # NaN != NaN: a column of unknowns stays out
     words = {  # codes shown as words in the page's language
+        "place_code": lambda c: precision_words("place", c, lang),
         "category": lambda k: category_name(k, lang),
-        "verification": lambda v: status_label(v, lang),
         "dataset": lambda d: dataset_label(str(d), lang),
         "oblast_code": lambda c: oblast_title(c, lang) if c in FIVE_OBLASTS else c,
     }
@@ -129,7 +135,18 @@ def events_table(view, date, lang: str, T) -> None:
         table = {}
         for col, label in columns.items():
             values = frame[col]
-            if col in words:  # each distinct code translated once
+            if col == "verification":  # never "confirmed" alone over a disputed date
+                triples = list(
+                    zip(values.tolist(), frame["date_precision"], frame["claimed_by"], strict=True)
+                )
+                named = {t: verification_text(*t, lang) for t in dict.fromkeys(triples)}
+                values = [named[t] for t in triples]
+            elif col == "date_precision":  # the coder's own code when the row has one
+                codes = frame[DATE_CODE] if DATE_CODE in frame else [""] * len(frame)
+                pairs = list(zip(values.tolist(), list(codes), strict=True))
+                named = {p: date_precision_text(*p, lang) for p in dict.fromkeys(pairs)}
+                values = [named[p] for p in pairs]
+            elif col in words:  # each distinct code translated once
                 codes = values.tolist()
                 names = {code: words[col](code) for code in dict.fromkeys(codes)}
                 values = [names[code] for code in codes]
@@ -152,7 +169,7 @@ def events_table(view, date, lang: str, T) -> None:
     with c1:
         st.download_button(
             T("download_events"),
-            data=lambda: safe_csv_bytes(rows_of(view.shown, view.active_flags)),
+            data=lambda: safe_csv_bytes(events_export(view.shown, view.active_flags, lang)),
             file_name=f"oblast-events-{pd.Timestamp(date):%Y-%m-%d}.csv",
             mime="text/csv",
             key="download_csv",

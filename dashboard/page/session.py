@@ -35,12 +35,13 @@ from dashboard.state.choices import (
 from dashboard.state.view_state import PageState, ViewState
 
 PAGE = "_page"
-PAGE_KEYS = ("lang", "present", "tiles", "metric", "outside", "q", "oblast", "cat")
+PAGE_KEYS = ("data", "lang", "present", "tiles", "metric", "outside", "q", "oblast", "cat")
 FRAGMENT_KEYS = ("window", "window_days", "step", "speed", "loop")  # set in the date fragment
 LINK_SETTLE_S = 3.0  # after a session's first full run: widget "changes" then are the glitch
 # What the settling glitch reports: each widget's default value (the first option; 1 for the
 # days box). Only these are held back while a session settles.
 GLITCH_VALUES = {
+    "data": "curated",
     "lang": "en",
     "tiles": TILES[0],
     "metric": "events",
@@ -113,6 +114,7 @@ def view(ss=None) -> ViewState:
     tiles = value("tiles", None, ss)
     day = value("date", None, ss)
     return ViewState(
+        data=value("data", "curated", ss),
         date=day if isinstance(day, Date) else None,
         window=window,
         cat=tuple(value("cat", None, ss) or ()),
@@ -137,6 +139,7 @@ def _keys_of(state: ViewState) -> dict:
     """The session keys that hold a view."""
     choice, days = window_choice(state.window)
     keys = {
+        "data": state.data,
         "window": choice,
         "lang": state.lang,
         "present": state.present,
@@ -274,6 +277,25 @@ def leave_presentation() -> None:
     """ "Exit presentation" (and Esc): the user's choice, held from now on."""
     apply_view(transitions.leave_presentation)
     st.session_state.setdefault("_touched", set()).add("present")
+
+
+def settle_data(offered: tuple[str, ...]) -> None:
+    """Before the data select: the data shown is one of the choices offered."""
+    seed = st.session_state.get("_seed", {})
+    from_link = "data" in seed and "data" not in touched_keys()
+    apply(transitions.settle_data, offered, from_link)
+    if from_link:
+        seed["data"] = view().data  # held as settled, not as the link asked
+
+
+def choose_data(choice: str) -> None:
+    """The page chose the data (a new upload is shown at once): the user's choice from now on."""
+    st.session_state["data"] = choice
+    st.session_state.setdefault("_touched", set()).add("data")
+
+
+def touched_keys() -> set:
+    return st.session_state.get("_touched", set())
 
 
 def link_data(categories: list[str], fatalities: bool) -> None:

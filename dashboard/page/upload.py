@@ -17,6 +17,7 @@ from dashboard.ingest.tables import ENCODING_CHOICES, encoding_label
 from dashboard.ingest.textsafe import md_escape
 from dashboard.page import session
 from dashboard.render.csv import safe_csv_bytes
+from dashboard.state.choices import DATA
 
 ENCODING_OPTIONS = ("auto", *ENCODING_CHOICES)
 
@@ -142,17 +143,24 @@ def mapping_form(upload: datasets.Upload | None, T) -> None:
         st.dataframe(preview, hide_index=True, width="stretch", key="map_preview")
 
 
-def dataset_choice(upload: datasets.Upload | None, T) -> str:
-    if upload is None or upload.result is None or upload.result.accepted == 0:
-        return datasets.BUNDLED
-    return st.radio(
-        T("show_from"),
-        datasets.CHOICES,
-        index=1,
-        key="dataset",
-        horizontal=True,
-        format_func=lambda c: T(f"ds_{c}"),
-        help=T("show_from_help", name=md_escape(upload.name)),
+def data_choice(upload: datasets.Upload | None, T) -> str:
+    """The data select (key ``data``): the bundled datasets, and an upload with events alone
+    or beside the curated timeline. A file newly loaded is shown at once."""
+    usable = upload is not None and upload.result is not None and upload.result.accepted > 0
+    offered = tuple(c for c in DATA if usable or not datasets.needs_upload(c))
+    token = session.value("_upload")[0][0] if usable else None  # the file, not its options
+    if token is not None and session.value("_data_upload") != token:
+        session.put("_data_upload", token)
+        session.choose_data(datasets.UPLOAD)
+    session.settle_data(offered)
+    name = md_escape(upload.name) if upload is not None else ""
+    return st.selectbox(
+        T("data"),
+        offered,
+        key="data",
+        format_func=lambda c: T(f"data_{c}", name=name),
+        on_change=session.touch("data"),
+        help=T("data_help"),
     )
 
 

@@ -23,6 +23,8 @@ import pandas as pd
 from dashboard.config import (
     ALL_CATEGORIES,
     CATEGORY,
+    DATE_CODE,
+    DATE_PRECISION,
     FATALITIES,
     FIVE_OBLASTS,
     IN_FIVE,
@@ -202,6 +204,33 @@ class EventIndex:
         return self.memo(
             ("distinct", name), lambda: list(pd.unique(self.events[name].to_numpy()[self.rows]))
         )
+
+    def uncertain_dates(self) -> np.ndarray:
+        """Per indexed event, True when its date is not exact (the table's ``date_precision``
+        is disputed or approximate, or the coder's date code is above 1); computed once."""
+
+        def make() -> np.ndarray:
+            out = np.zeros(len(self.rows), dtype=bool)
+            if DATE_PRECISION in self.events:
+                precision = self.events[DATE_PRECISION].to_numpy()[self.rows]
+                out |= (precision != "day") & (precision != "")
+            if DATE_CODE in self.events:
+                code = self.events[DATE_CODE].astype(str).to_numpy()[self.rows]
+                coded = code != ""
+                out = np.where(coded, ~np.char.endswith(code.astype(str), ":1"), out)
+            return out
+
+        return self.memo("uncertain dates", make)
+
+    def claims(self) -> np.ndarray:
+        """Per indexed event, True when it is one side's claim (``verification=claimed``)."""
+
+        def make() -> np.ndarray:
+            if VERIFICATION not in self.events:
+                return np.zeros(len(self.rows), dtype=bool)
+            return self.events[VERIFICATION].to_numpy()[self.rows] == "claimed"
+
+        return self.memo("claims", make)
 
     def __len__(self) -> int:
         return len(self.start)

@@ -41,6 +41,8 @@ MAP_CSS = """<style>
 .oem-chip{display:inline-block;padding:0 5px;border-radius:3px;color:#fff;font-size:11px}
 .oem-claim{color:#8a1c1c;font-weight:600}
 .oem-nothold{color:#555;font-weight:600}
+.oem-prec{font-size:11px;padding:0 4px;border-radius:3px;border:1px solid #8a5a00;color:#6b4500}
+.oem-prec-disputed{background:#fff1d6;border-color:#b26b00;color:#7a3d00;font-weight:600}
 .oem-now{background:#111;color:#fff;padding:0 4px;border-radius:3px;font-size:11px}
 .oem-meta{color:#444;font-size:12px}
 .leaflet-container{background:#dfe9f2}
@@ -55,6 +57,8 @@ html,body{height:100%;margin:0}
   border:1px solid #000;margin-right:8px;vertical-align:middle}
 .oem-legend .row{white-space:nowrap}
 .oem-legend .sec{margin-top:8px}
+.oem-attrib{background:rgba(255,255,255,.92);color:#222;padding:3px 8px;max-width:60vw;
+  font:12px/1.3 system-ui,'DejaVu Sans',sans-serif}
 .oem-banner{background:#111;color:#fff;padding:8px 14px;border-radius:4px;
   font:700 26px/1.2 system-ui,'DejaVu Sans',sans-serif}
 .oem-banner small{display:block;font-weight:400;font-size:15px}

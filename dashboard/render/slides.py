@@ -276,12 +276,18 @@ def _legend(image: Image.Image, legend: Legend, frame: Frame, unit: float) -> No
     col_w = (text_w - (columns - 1) * pad) // columns
     rows_per_col = math.ceil(len(cats) / columns) if cats else 0
     title_lines = _wrap(draw, legend.fill_title, bold, text_w)
-    marker_lines = _wrap(draw, f"{legend.markers_title}: {legend.markers_text}", body, text_w)
+    marker_lines = (
+        _wrap(draw, f"{legend.markers_title}: {legend.markers_text}", body, text_w)
+        if legend.has_markers
+        else []
+    )
+    caveat_lines = [x for caveat in legend.caveats for x in _wrap(draw, caveat, body, text_w)]
+    gap = round(10 * unit)
     height = (
         pad * 2
-        + line * (len(title_lines) + len(legend.bins) + 1)
-        + round(10 * unit)
-        + line * (len(marker_lines) + rows_per_col)
+        + line * (len(title_lines) + len(legend.bins) + int(legend.show_outline))
+        + (gap + line * (len(marker_lines) + rows_per_col) if legend.has_markers else 0)
+        + (gap + line * len(caveat_lines) if caveat_lines else 0)
     )
     left = frame.left + round(16 * unit)
     top = frame.top + frame.height - height - round(16 * unit)
@@ -300,10 +306,13 @@ def _legend(image: Image.Image, legend: Legend, frame: Frame, unit: float) -> No
         draw.rectangle(box, fill=rgb(colour), outline=rgb(TEXT), width=1)
         draw.text((x + swatch_w + round(10 * unit), y), label, font=body, fill=rgb(TEXT))
         y += line
-    box = (x, y + (line - swatch_h) // 2, x + swatch_w, y + (line + swatch_h) // 2)
-    draw.rectangle(box, outline=rgb(ACTIVE_OUTLINE), width=max(3, round(4 * unit)))
-    draw.text((x + swatch_w + round(10 * unit), y), legend.outline, font=body, fill=rgb(TEXT))
-    y += line + round(10 * unit)
+    if legend.show_outline:
+        box = (x, y + (line - swatch_h) // 2, x + swatch_w, y + (line + swatch_h) // 2)
+        draw.rectangle(box, outline=rgb(ACTIVE_OUTLINE), width=max(3, round(4 * unit)))
+        draw.text((x + swatch_w + round(10 * unit), y), legend.outline, font=body, fill=rgb(TEXT))
+        y += line
+    if legend.has_markers:
+        y += gap
     for text in marker_lines:
         draw.text((x, y), text, font=body, fill=rgb(TEXT))
         y += line
@@ -318,6 +327,12 @@ def _legend(image: Image.Image, legend: Legend, frame: Frame, unit: float) -> No
         )
         shown, _ = _fit_text(draw, label, round(17 * unit), False, col_w - dot - 8, 17)
         draw.text((cx + dot + round(8 * unit), cy), shown, font=body, fill=rgb(TEXT))
+    y += line * rows_per_col
+    if caveat_lines:
+        y += gap
+    for text in caveat_lines:
+        draw.text((x, y), text, font=body, fill=rgb(TEXT))
+        y += line
 
 
 def render(

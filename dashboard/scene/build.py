@@ -13,9 +13,10 @@ from html import escape
 
 import pandas as pd
 
-from dashboard.config import DATASET, FORMAT
+from dashboard.config import ALL_CATEGORIES, DATASET, FIVE_OBLASTS, FORMAT
 from dashboard.geo.regions import Regions
-from dashboard.i18n import dataset_label, long_date, tr
+from dashboard.i18n import DATASET_NAMES, dataset_label, long_date, tr
+from dashboard.ingest.datasets import UCDP_LABEL
 from dashboard.query.index import EventIndex
 from dashboard.query.view import Filters, View, breaks_for_index, build_view, index_for
 from dashboard.scene import basemap, legend
@@ -52,22 +53,30 @@ def sources_text(events: pd.DataFrame, lang: str) -> str:
     return attribution_text(formats, labels, lang)
 
 
+UCDP_CREDIT = (
+    "UCDP GED and Candidate events, Uppsala Conflict Data Program (ucdp.uu.se), CC BY 4.0: "
+    "Sundberg & Melander 2013; Davies, Pettersson & Öberg 2023"
+)
+
+
 def attribution_text(formats: list, labels: list, lang: str) -> str:
-    """The attribution line for events of these formats and dataset labels."""
+    """The attribution line for events of these formats and dataset labels: each dataset by
+    name, and the credit UCDP's licence asks for wherever its events are shown."""
     T = tr(lang)
     parts = []
     formats = set(formats)
     labels = [str(x) for x in labels]
     for label in labels:
-        if label.startswith("Bundled: "):
+        if label in DATASET_NAMES or label.startswith("Bundled: "):
             parts.append(dataset_label(label, lang))
     if "acled" in formats:
         parts.append("ACLED (acleddata.com)")
     if "ucdp" in formats:
-        parts.append("UCDP GED (ucdp.uu.se), CC BY 4.0")
+        parts.append(UCDP_CREDIT)
     if any(label.startswith("Upload: ") for label in labels) and "native" in formats:
         parts += [dataset_label(x, lang) for x in labels if x.startswith("Upload: ")]
-    sources = "; ".join(dict.fromkeys(parts)) or "—"
+    parts = [p for p in dict.fromkeys(parts) if p != dataset_label(UCDP_LABEL, lang)]
+    sources = "; ".join(parts) or "—"
     return T("attribution", sources=f"{sources} ({T('sources_note')})")
 
 
@@ -117,8 +126,17 @@ def make(
         lang,
         fill_opacity,
     )
-    shown_categories = index.categories_present(view.selection)
-    key = legend.build(view.breaks, window, metric, shown_categories, layers.grid_step, lang)
+    key = legend.build(
+        view.breaks,
+        window,
+        metric,
+        marker_categories(layers),
+        layers.grid_step,
+        lang,
+        values=[int(view.counts.loc[c, view.metric_column]) for c in FIVE_OBLASTS],
+        outlined=bool(view.active_flags.any()),
+        caveats=caveats(index, view.selection, lang),
+    )
     window_text = legend.window_text(view.date, window, lang)
     layers.payload["label"] = escape(date_text)  # the time bar's date
     controls: list[tuple[str, str, str]] = []
@@ -133,6 +151,13 @@ def make(
             f"<small>{escape(window_text)}</small>"
         )
         controls.append((banner, "topright", "oem-banner"))
+    attribution = (
+        attribution_text(index.column_values(FORMAT), index.column_values(DATASET), lang)
+        if len(index)
+        else sources_text(events, lang)
+    )
+    if overlay in ("legend", "full"):  # presentation and the file: the credit on the map
+        controls.append((escape(attribution), "bottomright", "oem-attrib"))
     return Scene(
         view=view,
         layers=layers,
@@ -141,17 +166,37 @@ def make(
         title=T("present_title"),
         date_text=date_text,
         window_text=window_text,
-        attribution=attribution_text(
-            index.column_values(FORMAT), index.column_values(DATASET), lang
-        )
-        if len(index)
-        else sources_text(events, lang),
+        attribution=attribution,
         show_outside=show_outside,
         center=center,
         zoom=zoom,
         tiles=tiles,
         controls=tuple(controls),
     )
+
+
+def marker_categories(layers: DateLayers) -> list[str]:
+    """The categories of the markers drawn (a grid cell's is its most common one), in the
+    palette's order."""
+    drawn = {p["category"] for p in layers.markers.payload["props"]}
+    return [c for c in ALL_CATEGORIES if c in drawn] + sorted(drawn - set(ALL_CATEGORIES))
+
+
+def caveats(index: EventIndex, selection, lang: str) -> tuple[str, ...]:
+    """What the events in view say about their own certainty, for the legend (the slide and
+    the presentation show no popups): how many have an uncertain date, how many are claims."""
+    total = len(selection)
+    if not total:
+        return ()
+    T = tr(lang)
+    out = []
+    uncertain = int(selection.take(index.uncertain_dates()).sum())
+    if uncertain:
+        out.append(T("caveat_dates", n=uncertain, total=total))
+    claims = int(selection.take(index.claims()).sum())
+    if claims:
+        out.append(T("caveat_claims", n=claims, total=total))
+    return tuple(out)
 
 
 def step_payload(day, key: str, **make_args) -> str:

@@ -226,6 +226,11 @@ def markers_from_index(
         biggest = int(sizes.max()) if len(sizes) else 1
         max_radius = min(20.0, max(6.0, step * 40))
     inside = index.in_five[heads]
+    uncertain = (
+        np.bincount(ids[sel.take(index.uncertain_dates())[drawn]], minlength=level.n)[groups]
+        if len(ids)
+        else np.zeros(len(groups), dtype=np.int64)
+    )
     listed = np.concatenate(newest) if newest else np.zeros(0, dtype=np.int64)
     popups = popup_parts(index, listed, lang)
     active_set = set(active_positions(sel, active).tolist()) if len(listed) else set()
@@ -255,10 +260,16 @@ def markers_from_index(
             "fillColor": category_colour(category),
             "fillOpacity": 0.95 if is_inside else 0.55,
         }
-        tip = f"{escape(name) or escape(T('event'))}: {T('n_events', n=n)}" + (
-            f" · {escape(T('under_way'))}" if is_active else ""
-        )
         mine = [event_row[int(x)] for x in newest[i]]
+        place = escape(name) or escape(T("event"))
+        if n == 1 and len(newest[i]):  # one event: what and when, with the date's precision
+            tip = f"{place}: {popups[int(newest[i][0])][2]}"
+        else:
+            tip = f"{place}: {T('n_events', n=n)}"
+            if uncertain[i]:
+                tip += f" ({escape(T('tip_uncertain', n=int(uncertain[i])))})"
+        if is_active:
+            tip += f" · {escape(T('under_way'))}"
         more = more_text(n, len(mine), lang)
         rows.append(
             [

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 
 from dashboard.i18n import category_name, long_date, tr
-from dashboard.scene.palette import ACTIVE_OUTLINE, category_colour, legend_bins
+from dashboard.scene.palette import ACTIVE_OUTLINE, category_colour, count_colour, legend_bins
 
 TEXT = "#000000"
 BACKGROUND = "#ffffff"
@@ -23,7 +23,13 @@ class Legend:
     outline: str  # label of the heavy outline
     markers_title: str
     markers_text: str
-    categories: tuple[tuple[str, str], ...]  # (label, colour)
+    categories: tuple[tuple[str, str], ...]  # (label, colour) of the markers drawn
+    show_outline: bool = True  # some oblast or marker is outlined (an event under way)
+    caveats: tuple[str, ...] = ()  # what the events counted say about their own certainty
+
+    @property
+    def has_markers(self) -> bool:
+        return bool(self.categories)
 
 
 def window_text(date, window_days: int | None, lang: str) -> str:
@@ -47,11 +53,20 @@ def build(
     categories: list[str],
     grid_step: float | None,
     lang: str = "en",
+    values: list[int] | None = None,
+    outlined: bool = True,
+    caveats: tuple[str, ...] = (),
 ) -> Legend:
+    """The legend of one view: only what is on the map. ``values``: the oblasts' values on
+    the date (only their classes are listed; None lists every class); ``categories``: those
+    of the markers drawn; ``outlined``: something is outlined as under way."""
     T = tr(lang)
     what = T("fill_fatalities" if metric == "fatalities" else "fill_events")
     span = T("span_cumulative") if window_days is None else T("span_days", n=window_days)
     bins = [(T("no_events") if label == "0" else label, c) for label, c in legend_bins(breaks)]
+    if values is not None:
+        used = {count_colour(int(v), breaks) for v in values}
+        bins = [(label, c) for label, c in bins if c in used]
     if grid_step is None:
         markers = T("markers_places")
     else:
@@ -63,6 +78,8 @@ def build(
         markers_title=T("markers"),
         markers_text=markers,
         categories=tuple((category_name(c, lang), category_colour(c)) for c in categories),
+        show_outline=outlined,
+        caveats=tuple(caveats),
     )
 
 
@@ -93,11 +110,20 @@ def to_html(legend: Legend, scale: float = 1.0) -> str:
         f"display:inline-block;width:{px(24)};height:{px(15)};border:{px(3)} solid "
         f"{ACTIVE_OUTLINE};margin-right:{px(7)};vertical-align:middle"
     )
-    return (
+    html = (
         f"<div style='font-size:{px(14)};line-height:1.35;color:{TEXT}'>"
         f"<b>{escape(legend.fill_title)}</b>{rows}"
-        f"<div style='margin-top:{px(6)}'><span style='{outline}'></span>"
-        f"{escape(legend.outline)}</div>"
-        f"<div style='margin-top:{px(8)}'><b>{escape(legend.markers_title)}</b>: "
-        f"{escape(legend.markers_text)}{cats}</div></div>"
     )
+    if legend.show_outline:
+        html += (
+            f"<div style='margin-top:{px(6)}'><span style='{outline}'></span>"
+            f"{escape(legend.outline)}</div>"
+        )
+    if legend.has_markers:
+        html += (
+            f"<div style='margin-top:{px(8)}'><b>{escape(legend.markers_title)}</b>: "
+            f"{escape(legend.markers_text)}{cats}</div>"
+        )
+    for caveat in legend.caveats:
+        html += f"<div style='margin-top:{px(6)};font-style:italic'>{escape(caveat)}</div>"
+    return html + "</div>"

@@ -16,6 +16,8 @@ from dashboard.config import (
     CATEGORY,
     CLAIMED_BY,
     DATASET,
+    DATE_CODE,
+    DATE_PRECISION,
     DESCRIPTION,
     END,
     EVENT_TYPE,
@@ -24,6 +26,8 @@ from dashboard.config import (
     FATALITIES_LOW,
     FORMAT,
     ID,
+    NOTES,
+    PLACE_CODE,
     SETTLEMENT,
     SOURCE_NAME,
     SOURCE_URL,
@@ -32,7 +36,18 @@ from dashboard.config import (
     TITLE,
     VERIFICATION,
 )
-from dashboard.i18n import category_name, dataset_label, oblast_name, short_date, side_claim, tr
+from dashboard.i18n import (
+    category_name,
+    dataset_label,
+    date_is_exact,
+    date_precision_text,
+    oblast_name,
+    precision_words,
+    short_date,
+    side_claim,
+    status_label,
+    tr,
+)
 from dashboard.query.index import EventIndex
 from dashboard.scene.palette import category_colour
 
@@ -68,9 +83,13 @@ def oblast_tooltip(
 DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP GED"}
 
 NEAR_BORDER = "near_border"  # events.NEAR_BORDER
+POPUP_DESCRIPTION_CHARS = 400  # longer descriptions are cut in popups (the table has all)
 
 
 def _verification_html(ev, lang: str = "en") -> str:
+    """Who stands behind the event: the coder (ACLED, UCDP), the analyst's file, or the
+    curated table's verification, which never says "confirmed" alone over a date that is
+    disputed or approximate."""
     T = tr(lang)
     if ev.get(FORMAT) in DATASET_NAMES:  # not checked by us: say who coded it
         return escape(T("as_coded_by", dataset=DATASET_NAMES[ev[FORMAT]]))
@@ -82,19 +101,54 @@ def _verification_html(ev, lang: str = "en") -> str:
     if verification == "not_held":
         return f"<span class='oem-nothold'>{escape(T('not_held'))}</span>"
     if verification == "confirmed":
+        precision = ev.get(DATE_PRECISION)
+        if precision == "disputed":
+            return escape(T("confirmed_date_disputed"))
+        if precision == "approximate":
+            return escape(T("confirmed_date_approx"))
         return escape(T("confirmed"))
-    return escape(str(verification).capitalize())
+    return escape(status_label(str(verification), lang))
+
+
+NOTE_CHARS = 300  # longer notes are cut in popups and tooltips (the table and CSV have all)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _dates_html(ev, lang: str = "en") -> str:
+    """The dates, and next to them how precise they are when they are not exact; a disputed
+    date carries the note on hover (the popup also shows it in full)."""
     start = short_date(ev[START], lang)
+    text = start
     if pd.notna(ev[END]) and ev[END] != ev[START]:
-        return f"{start} – {short_date(ev[END], lang)}"
-    return start
+        text = f"{start} – {short_date(ev[END], lang)}"
+    precision, code = ev.get(DATE_PRECISION), ev.get(DATE_CODE)
+    if date_is_exact(precision, code):
+        return text
+    words = escape(date_precision_text(precision, code, lang))
+    kind = "disputed" if precision == "disputed" and not code else "approx"
+    note = escape(_cut(str(ev.get(NOTES) or ""), NOTE_CHARS), quote=True)
+    hover = f" title='{note}'" if note else ""
+    return f"{text} <span class='oem-prec oem-prec-{kind}'{hover}>{words}</span>"
+
+
+def _dates_text(ev, lang: str = "en") -> str:
+    """The dates and their precision as plain text (a tooltip)."""
+    start = short_date(ev[START], lang)
+    text = start
+    if pd.notna(ev[END]) and ev[END] != ev[START]:
+        text = f"{start} – {short_date(ev[END], lang)}"
+    precision, code = ev.get(DATE_PRECISION), ev.get(DATE_CODE)
+    if date_is_exact(precision, code):
+        return text
+    return f"{text} ({date_precision_text(precision, code, lang)})"
 
 
 def _dataset_html(ev, lang: str = "en") -> str:
-    """ACLED/UCDP details: type, actors or sides, fatalities; and which file the row is from."""
+    """ACLED/UCDP details: type, actors or sides, fatalities, how precise the place is; the
+    notes of a curated row; and which file the row is from."""
     T = tr(lang)
     parts = []
     fmt = ev.get(FORMAT, "native")
@@ -111,8 +165,14 @@ def _dataset_html(ev, lang: str = "en") -> str:
                 "fatalities_range", low=int(ev[FATALITIES_LOW]), high=int(ev[FATALITIES_HIGH])
             )
         parts.append(deaths)
+    place = precision_words("place", ev.get(PLACE_CODE), lang)
+    if place:
+        parts.append(escape(T("place_label", text=place)))
     if ev.get(NEAR_BORDER) is True:
         parts.append(escape(T("near_border")))
+    notes = str(ev.get(NOTES) or "")
+    if notes:
+        parts.append(escape(T("note_label", text=_cut(notes, POPUP_DESCRIPTION_CHARS))))
     if ev.get(DATASET):
         label = dataset_label(str(ev[DATASET]), lang)
         parts.append(escape(T("record", dataset=label, id=str(ev[ID]))))
@@ -123,9 +183,8 @@ POPUP_COLUMNS = [
     *(ID, START, END, CATEGORY, TITLE, DESCRIPTION, SOURCE_URL, SOURCE_NAME, VERIFICATION),
     *(CLAIMED_BY, FORMAT, DATASET, SETTLEMENT, EVENT_TYPE, SUB_EVENT_TYPE, ACTOR1, ACTOR2),
     *(FATALITIES, FATALITIES_LOW, FATALITIES_HIGH, NEAR_BORDER),
+    *(DATE_PRECISION, DATE_CODE, PLACE_CODE, NOTES),
 ]  # what a popup shows (event_parts) and names a marker by
-
-POPUP_DESCRIPTION_CHARS = 400  # longer descriptions are cut in popups (the table has all)
 
 
 def event_parts(ev, active: bool, lang: str = "en") -> tuple[str, ...]:
@@ -151,6 +210,17 @@ def event_parts(ev, active: bool, lang: str = "en") -> tuple[str, ...]:
         escape(str(ev[SOURCE_URL]), quote=True),
         escape(str(ev[SOURCE_NAME]) or str(ev[SOURCE_URL]) or tr(lang)("no_source")),
     )
+
+
+def event_tip(ev, lang: str = "en") -> str:
+    """One event in a marker's tooltip, escaped: title, dates and how precise they are, and
+    who claims it when it is a claim."""
+    T = tr(lang)
+    title = str(ev.get(TITLE) or "") or T("no_title")
+    text = T("tip_one_event", title=_cut(title, 120), date=_dates_text(ev, lang))
+    if ev.get(FORMAT, "native") == "native" and ev.get(VERIFICATION) == "claimed":
+        text += f" · {side_claim(str(ev.get(CLAIMED_BY)), lang)}"
+    return escape(text)
 
 
 def under_way_html(lang: str) -> str:
@@ -192,7 +262,8 @@ POPUP_CACHE_SIZE = 20_000  # events' popup pieces kept per index and language (~
 
 
 def popup_parts(index: EventIndex, positions: np.ndarray, lang: str) -> dict:
-    """Per index position: (``event_parts`` with the 'under way' piece empty, place name).
+    """Per index position: (``event_parts`` with the 'under way' piece empty, place name,
+    the escaped one-line tooltip of a marker holding only this event).
     Kept per index and language, so sessions on the same dates, the steps back and forth of
     one session and the dates prepared ahead (``timebar.steps``) format each event once."""
     cache = index.memo(("popup parts", lang), dict)
@@ -202,5 +273,9 @@ def popup_parts(index: EventIndex, positions: np.ndarray, lang: str) -> dict:
         if len(cache) + len(missing) > POPUP_CACHE_SIZE:
             cache.clear()
         for p, record in zip(missing, index.records(np.array(missing), POPUP_COLUMNS), strict=True):
-            out[p] = cache[p] = (event_parts(record, False, lang), str(record.get(SETTLEMENT, "")))
+            out[p] = cache[p] = (
+                event_parts(record, False, lang),
+                str(record.get(SETTLEMENT, "")),
+                event_tip(record, lang),
+            )
     return out

@@ -3,6 +3,10 @@ scene and the CLI all read them from here. No Streamlit."""
 
 from __future__ import annotations
 
+# The data shown (``ingest.datasets`` has what each is): the two bundled datasets, both, and an
+# analyst's upload alone or beside the curated timeline. A link may name any of them; one
+# naming an upload opens on the curated timeline, with a notice, until that file is loaded.
+DATA = ("curated", "ucdp", "both", "upload", "upload_curated")
 OUTSIDE = "outside"  # the oblast filter's option for events in none of the five oblasts
 METRICS = ("events", "fatalities")  # what colours the oblasts
 WINDOWS = {"cumulative": None, "7": 7, "30": 30, "90": 90}  # the window radio's presets

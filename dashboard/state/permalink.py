@@ -5,6 +5,7 @@ reported in a notice, so a mistyped link still opens, and says what it could not
 
 | parameter | meaning | values |
 |---|---|---|
+| data | the datasets shown | curated (default), ucdp, both, upload, upload_curated |
 | date | the date shown | YYYY-MM-DD |
 | window | days counted up to the date | 1..3660; 0 or absent = cumulative |
 | cat | categories | comma-separated keys (data/README.md, docs/FORMATS.md) |
@@ -34,7 +35,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from dashboard.config import ALL_CATEGORIES, FIVE_OBLASTS
 from dashboard.i18n import LANGS
-from dashboard.state.choices import MAX_QUERY, MAX_WINDOW, METRICS, OUTSIDE, STEPS, TILES
+from dashboard.state.choices import DATA, MAX_QUERY, MAX_WINDOW, METRICS, OUTSIDE, STEPS, TILES
 from dashboard.state.view_state import DEFAULT, ViewState
 
 LAT_RANGE = (40.0, 57.0)
@@ -44,6 +45,7 @@ SPEED_RANGE = (0.5, 2.0)
 # Streamlit's own parameters: not ours to judge.
 IGNORED = {"embed", "embed_options"}
 ORDER = (
+    "data",
     "date",
     "window",
     "cat",
@@ -124,6 +126,7 @@ def _step(value: str) -> int:
 
 
 PARSERS = {
+    "data": lambda v: _choice(v.lower(), DATA),
     "date": _date,
     "window": _window,
     "lang": lambda v: _choice(v, LANGS),

@@ -131,5 +131,21 @@ def link_data(
     return replace(view, cat=kept), replace(page, link_cat=None, notices=notices)
 
 
+def settle_data(
+    view: ViewState, page: PageState, offered: tuple[str, ...], from_link: bool
+) -> tuple[ViewState, PageState]:
+    """The data shown among the choices ``offered`` (an upload's only once a file is loaded):
+    anything else shows the curated timeline, with a notice when a link asked for it."""
+    if view.data in offered:
+        return view, page
+    if from_link:
+        note = (
+            f"data={view.data!r}: this view was of an uploaded file, which a link cannot carry; "
+            "load the file in the sidebar"
+        )
+        page = replace(page, notices=(*page.notices, note))
+    return replace(view, data="curated"), page
+
+
 def dismiss_notices(page: PageState) -> PageState:
     return replace(page, notices=())

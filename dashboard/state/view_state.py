@@ -19,6 +19,7 @@ class ViewState:
     (the latest date, cumulative counts, the map's default centre and zoom, the deployment's
     basemap)."""
 
+    data: str = "curated"  # the datasets shown (``state.choices.DATA``)
     date: Date | None = None
     window: int | None = None  # days counted up to the date; None = cumulative
     cat: tuple[str, ...] = ()  # categories shown (empty: all)

@@ -52,7 +52,7 @@ def test_upload_is_validated_reported_and_shown(acled_page):
     assert list(rejected["record"]) == [8, 9, 10, 11, 12]
     assert "duplicate event_id_cnty 'UKR1001'" in rejected["reason"].iloc[3]
     assert app.download_button(key="download_rejected") is not None
-    assert app.radio(key="dataset").value == "Uploaded"
+    assert app.selectbox(key="data").value == "upload"  # a new file is shown at once
     assert set(shown(app)["format"]) == {"acled"}
     assert len(shown(app)) == 7  # cumulative up to the last date of the file
     assert any("Upload: acled_current.csv" in plain(c.value) for c in app.caption)
@@ -60,11 +60,11 @@ def test_upload_is_validated_reported_and_shown(acled_page):
 
 
 def test_both_datasets_are_labelled(acled_page):
-    app = acled_page.radio(key="dataset").set_value("Both").run()
+    app = acled_page.selectbox(key="data").set_value("upload_curated").run()
     events = shown(app)
     assert set(events["format"]) == {"native", "acled"}
-    assert set(events["dataset"]) == {"Bundled: events.csv", "Upload: acled_current.csv"}
-    app.radio(key="dataset").set_value("Bundled").run()
+    assert set(events["dataset"]) == {"Curated timeline 2022", "Upload: acled_current.csv"}
+    app.selectbox(key="data").set_value("curated").run()
     assert set(shown(app)["format"]) == {"native"}
 
 

@@ -48,7 +48,7 @@ def test_text_report_is_readable(tmp_path, capsys):
     path.write_bytes(csv_bytes([row(), row(id="t-2", start_date="tomorrow")]))
     code, out, _ = run(capsys, path)
     assert code == 1
-    assert "2 records, 1 accepted, 1 rejected" in out
+    assert "2 records, 1 accepted (1 distinct events), 1 rejected" in out
     assert "record 2: bad start_date 'tomorrow'" in out
 
 

@@ -28,13 +28,27 @@ def test_load_upload_never_raises(regions):
 
 
 def test_combine_labels_every_row_with_its_dataset(regions):
-    bundled = load_events(EVENTS_CSV, regions, dataset=datasets.bundled_label("events.csv"))
+    bundled = load_events(EVENTS_CSV, regions, dataset=datasets.CURATED_LABEL)
     upload = datasets.load_upload("a.csv", samples.acled_current(), "auto", regions).result
-    both = datasets.combine(bundled, upload, datasets.BOTH)
+    both = datasets.combine([bundled, upload])
     assert len(both) == bundled.accepted + upload.accepted
     assert both["dataset"].value_counts().to_dict() == {
-        "Bundled: events.csv": bundled.accepted,
+        datasets.CURATED_LABEL: bundled.accepted,
         "Upload: a.csv": upload.accepted,
     }
-    assert len(datasets.combine(bundled, upload, datasets.UPLOADED)) == upload.accepted
-    assert len(datasets.combine(bundled, None, datasets.UPLOADED)) == 0
+    assert len(datasets.combine([None, upload])) == upload.accepted
+    assert len(datasets.combine([None])) == 0
+
+
+def test_each_data_choice_names_its_datasets(monkeypatch):
+    from dashboard.state.choices import DATA
+
+    assert set(datasets.PARTS) == set(DATA)
+    assert datasets.PARTS["both"] == (datasets.CURATED, datasets.UCDP)
+    assert [c for c in DATA if datasets.needs_upload(c)] == ["upload", "upload_curated"]
+    sets = datasets.bundled_sets()
+    assert sets["curated"].label == "Curated timeline 2022" and sets["curated"].path.is_file()
+    assert sets["ucdp"].label == "UCDP GED/Candidate 2014–2023" and sets["ucdp"].path.is_file()
+    monkeypatch.setenv("OEM_EVENTS_CSV", "/srv/own.csv")
+    own = datasets.bundled_sets()["curated"]
+    assert own.label == "Bundled: own.csv"  # a deployment's file is not called ours

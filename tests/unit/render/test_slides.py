@@ -76,11 +76,19 @@ def test_oblast_fill_in_the_png_matches_the_on_screen_scale(events, regions, day
         assert len(seen) > 1  # the cumulative view really tells the oblasts apart
 
 
-def test_legend_in_the_png_lists_the_scale(events, regions):
+def test_legend_in_the_png_lists_the_classes_on_the_map(events, regions):
     made = scene.make(events, regions, date(2022, 11, 14), None, lang="uk")
-    assert made.legend.bins[0][0] == "немає"
-    colours = [c for _, c in made.legend.bins[1:]]
-    assert colours == [count_colour(b, made.view.breaks) for b in made.view.breaks]
+    fills = {f["properties"]["_style"]["fillColor"] for f in made.layers.oblasts.data["features"]}
+    colours = [c for _, c in made.legend.bins]
+    assert set(colours) == fills  # every class drawn, and no class that is not
+    scale = [count_colour(0, made.view.breaks)]
+    scale += [count_colour(b, made.view.breaks) for b in made.view.breaks]
+    assert colours == [c for c in scale if c in fills]  # in the scale's order
+    empty = scene.make(events, regions, date(2022, 2, 22), 1, lang="uk")  # no event that day
+    assert len(empty.view) == 0
+    assert [label for label, _ in empty.legend.bins] == ["немає"]  # no dark class
+    assert not empty.legend.show_outline and not empty.legend.has_markers
+    assert not empty.legend.caveats
 
 
 def test_fatalities_metric_colours_by_fatalities(regions):

@@ -9,6 +9,7 @@ from dashboard.state.permalink import clamp_date, from_query, parse, to_params, 
 from dashboard.state.view_state import ViewState as LinkState
 
 FULL = LinkState(
+    data="ucdp",
     date=date(2022, 9, 25),
     window=7,
     cat=("referendum", "strike_on_civilians"),
