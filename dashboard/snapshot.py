@@ -6,6 +6,9 @@ A series of dates, one PNG each (``out-2022-09-19.png`` ...):
 
     python -m dashboard.snapshot "window=7" --from 2022-09-19 --to 2022-09-30 --step 1 -o out.png
 
+The link's ``data=`` chooses the bundled datasets as in the page (``curated``, ``ucdp``,
+``both``); ``--events FILE`` draws a file of your own instead.
+
 Values the page would ignore are ignored here too, with the same notice on stderr. Exit codes:
 0 written, 2 unusable input (events file, date range or output path).
 """
@@ -14,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import date as Date
 from datetime import timedelta
 from pathlib import Path
 
-from dashboard.config import EVENTS_CSV
 from dashboard.geo.regions import load_regions
 from dashboard.ingest import datasets
 from dashboard.ingest.events import LAST, UnreadableFile, load_events
@@ -56,7 +59,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("query", help="the link's query string, e.g. 'date=2022-09-25&window=7'")
     p.add_argument("--size", type=_size, default=(1920, 1080), help="WIDTHxHEIGHT (1920x1080)")
     p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
-    p.add_argument("--events", type=Path, default=EVENTS_CSV, help="events file (any format)")
+    p.add_argument(
+        "--events",
+        type=Path,
+        default=None,
+        help="an events file (any format) instead of the link's bundled data (data=...)",
+    )
     p.add_argument("--from", dest="first", type=_day, help="first date of a series")
     p.add_argument("--to", dest="last", type=_day, help="last date of a series")
     p.add_argument("--step", type=int, default=1, help="days between dates of a series (1)")
@@ -93,14 +101,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     state, notices = permalink.from_query(args.query)
     regions = load_regions()
-    try:
-        result = load_events(args.events, regions, dataset=datasets.bundled_label(args.events.name))
-    except (UnreadableFile, OSError) as exc:
-        print(f"{args.events}: {exc}", file=sys.stderr)
-        return 2
-    events = result.events
+    if args.events is not None:
+        files = [(args.events, datasets.bundled_label(args.events.name))]
+    else:  # the link's data, as the page shows it (a link to an upload: the curated timeline)
+        if datasets.needs_upload(state.data):
+            notices.append(f"data={state.data!r}: no uploaded file here; the curated timeline")
+            state = replace(state, data="curated")
+        sets = datasets.bundled_sets()
+        files = [(sets[key].path, sets[key].label) for key in datasets.PARTS[state.data]]
+    results = []
+    for path, label in files:
+        try:
+            results.append(load_events(path, regions, dataset=label))
+        except (UnreadableFile, OSError) as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            return 2
+    events = datasets.combine(results)
     if len(events) == 0:
-        print(f"{args.events}: no valid events", file=sys.stderr)
+        print(f"{', '.join(str(p) for p, _ in files)}: no valid events", file=sys.stderr)
         return 2
     data_first = events["start_date"].min().date()
     data_last = events[LAST].max().date()

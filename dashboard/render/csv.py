@@ -22,6 +22,7 @@ from dashboard.config import (
     FATALITIES_HIGH,
     FATALITIES_LOW,
     FIVE_OBLASTS,
+    GROUP_ID,
     ID,
     LAT,
     LON,
@@ -30,6 +31,7 @@ from dashboard.config import (
     OBLAST,
     PLACE_CODE,
     PLACED_OBLAST,
+    SCOPE,
     SETTLEMENT,
     SOURCE_NAME,
     SOURCE_URL,
@@ -106,11 +108,13 @@ def accepted_frame(events: pd.DataFrame) -> pd.DataFrame:
 # The events download: what an analyst needs to check and reuse each event, in a fixed order.
 EXPORT_COLUMNS = (
     "id",
+    "group_id",
     "dataset",
     "start_date",
     "end_date",
     "date_precision",
     "date_precision_words",
+    "scope",
     "oblast",
     "oblast_name",
     "settlement",
@@ -163,6 +167,7 @@ def events_export(events: pd.DataFrame, under_way, lang: str = "en") -> pd.DataF
     precision, code = _text(events, DATE_PRECISION), _text(events, DATE_CODE)
     out = {
         "id": _text(events, ID),
+        "group_id": _text(events, GROUP_ID),
         "dataset": _words(_text(events, DATASET), lambda d: dataset_label(d, lang)),
         "start_date": _iso(events[START]),
         "end_date": _iso(events[END]) if END in events else "",
@@ -170,6 +175,7 @@ def events_export(events: pd.DataFrame, under_way, lang: str = "en") -> pd.DataF
         "date_precision_words": [
             date_precision_text(p, c, lang) for p, c in zip(precision, code, strict=True)
         ],
+        "scope": _text(events, SCOPE),
         "oblast": oblast,
         "oblast_name": _words(oblast, lambda c: oblast_title(c, lang) if c in FIVE_OBLASTS else ""),
         "settlement": _text(events, SETTLEMENT),

@@ -59,3 +59,28 @@ def test_clicking_a_marker_opens_popup_with_source_link(offline_page, server):
     assert href.startswith(("https://", "http://"))
     assert link.get_attribute("rel") == "noopener noreferrer"
     screenshot(offline_page, "page-popup")
+
+
+def test_a_disputed_date_shows_in_the_popup_and_the_table_row(offline_page, server):
+    """Issue 16: Popasna, 7 May 2022 (7 May per Wikipedia, 8 May when Haidai confirmed)."""
+    frame = open_map(offline_page, f"{server}/?date=2022-05-07&window=1")
+    markers = frame.locator(MARKERS)
+    popup = frame.locator(".leaflet-popup-content")
+    for i in range(markers.count()):
+        markers.nth(i).dispatch_event("click")  # Leaflet's own handler; no pointer geometry
+        popup.first.wait_for(timeout=10_000)
+        offline_page.wait_for_timeout(300)
+        if "Popasna" in popup.first.inner_text():
+            break
+    else:
+        raise AssertionError("no marker's popup lists Popasna")
+    text = popup.first.inner_text()
+    assert "date disputed" in text and "Event confirmed; its date is disputed" in text
+    badge = popup.locator(".oem-prec-disputed").first
+    assert "8 May" in badge.get_attribute("title")  # the note on hover
+    screenshot(offline_page, "page-popup-disputed")
+    # The events table (a canvas grid) keeps its cells in an accessible table as well.
+    grid = offline_page.locator("[data-testid='stDataFrame']").filter(has_text="Popasna")
+    grid.first.wait_for(timeout=30_000)
+    row = grid.first.locator("tr", has_text="Popasna").first
+    assert "date disputed" in row.inner_text()

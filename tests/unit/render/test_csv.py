@@ -26,3 +26,62 @@ def test_formula_cells_are_neutralised(cell):
 def test_plain_cells_are_untouched():
     assert neutralise("Kherson") == "Kherson"
     assert neutralise(3) == 3
+
+
+def test_the_events_download_is_useful_and_reloads_with_nothing_rejected(regions):
+    """Issue 16: id, dates, precision, place, coordinates, words and codes, source, status,
+    dataset; blank for nothing, never 'None'; formulas neutralised."""
+    import numpy as np
+
+    from dashboard.config import EVENTS_CSV
+    from dashboard.ingest.events import load_events
+    from dashboard.render.csv import EXPORT_COLUMNS, events_export
+
+    events = load_events(EVENTS_CSV, regions, dataset="Curated timeline 2022").events
+    flags = np.zeros(len(events), dtype=bool)
+    flags[0] = True
+    frame = events_export(events, flags, "en")
+    assert tuple(frame.columns) == EXPORT_COLUMNS  # no ACLED/UCDP column over curated rows
+    text = safe_csv_bytes(frame).decode("utf-8-sig")
+    assert "None" not in text and ",nan," not in text and "NaT" not in text
+    lyman = frame[frame["id"] == "ev-20220528-lyman-taken"].iloc[0]
+    assert (lyman["lat"], lyman["lon"], lyman["oblast"]) == ("48.98837", "37.80225", "UA-14")
+    assert (lyman["verification"], lyman["claimed_by"]) == ("claimed", "Russia")
+    popasna = frame[frame["id"] == "ev-20220507-popasna-taken"].iloc[0]
+    assert (popasna["date_precision"], popasna["date_precision_words"]) == (
+        "disputed",
+        "date disputed",
+    )
+    assert popasna["end_date"] == "" and popasna["notes"]
+    assert frame["under_way"].tolist()[:2] == ["yes", ""]
+    reloaded = load_events(safe_csv_bytes(frame), regions)
+    assert reloaded.rejected.empty and reloaded.accepted == len(events)
+
+
+def test_ucdp_rows_export_their_precision_and_estimates(regions):
+    import numpy as np
+
+    from dashboard.config import UCDP_CSV
+    from dashboard.ingest.events import load_events
+    from dashboard.render.csv import events_export
+
+    events = load_events(UCDP_CSV, regions, dataset="UCDP GED/Candidate 2014–2023").events
+    frame = events_export(events.head(200), np.zeros(200, dtype=bool), "uk")
+    assert {"fatalities", "fatalities_low", "fatalities_high", "actor1"} <= set(frame.columns)
+    assert frame["location_precision"].ne("").all()
+    assert set(frame["dataset"]) == {"UCDP GED/Candidate 2014–2023"}
+    assert "точна дата" in set(frame["date_precision_words"])
+    assert "None" not in safe_csv_bytes(frame).decode("utf-8-sig")
+
+
+def test_a_formula_in_any_exported_field_is_neutralised(regions):
+    import numpy as np
+
+    from dashboard.ingest.events import load_events
+    from dashboard.render.csv import events_export
+    from tests.builders import csv_bytes, row
+
+    hostile = '=HYPERLINK("http://x","y")'
+    events = load_events(csv_bytes([row(title=hostile, notes="+1", settlement="@x")]), regions)
+    out = safe_csv_bytes(events_export(events.events, np.zeros(1, dtype=bool))).decode("utf-8-sig")
+    assert "'=HYPERLINK" in out and ",'+1," in out and ",'@x," in out

@@ -164,3 +164,12 @@ def test_dates_outside_the_data_are_moved_with_a_notice():
     day, note = clamp_date(date(2030, 1, 1), first, last)
     assert day == last and "outside the data" in note
     assert clamp_date(date(2000, 1, 1), first, last)[0] == first
+
+
+def test_the_data_parameter_names_a_dataset():
+    assert from_query("data=both")[0].data == "both"
+    assert from_query("data=UCDP")[0].data == "ucdp"
+    state, notices = from_query("data=acled-export.csv")
+    assert state.data == "curated" and notices[0].startswith("data='acled-export.csv': use ")
+    assert to_query(LinkState(data="upload_curated")) == "data=upload_curated"
+    assert "data" not in to_params(LinkState())  # the curated timeline is the default

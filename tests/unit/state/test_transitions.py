@@ -150,3 +150,28 @@ def test_link_data(link_cat, metric, fatalities, out_cat, out_metric, notes):
 
 def test_dismiss_notices():
     assert tr.dismiss_notices(PageState(notices=("x",))).notices == ()
+
+
+OFFERED_BUNDLED = ("curated", "ucdp", "both")
+OFFERED_WITH_UPLOAD = ("curated", "ucdp", "both", "upload", "upload_curated")
+
+
+@pytest.mark.parametrize(
+    ("data", "offered", "from_link", "shown", "noticed"),
+    [
+        ("ucdp", OFFERED_BUNDLED, True, "ucdp", False),
+        ("both", OFFERED_BUNDLED, False, "both", False),
+        ("upload", OFFERED_WITH_UPLOAD, True, "upload", False),
+        ("upload", OFFERED_BUNDLED, True, "curated", True),  # a link to a file not loaded
+        ("upload_curated", OFFERED_BUNDLED, True, "curated", True),
+        ("upload", OFFERED_BUNDLED, False, "curated", False),  # the user removed the file
+    ],
+)
+def test_settle_data(data, offered, from_link, shown, noticed):
+    from dashboard.state.transitions import settle_data
+
+    view, page = settle_data(ViewState(data=data), PageState(), offered, from_link)
+    assert view.data == shown
+    assert bool(page.notices) == noticed
+    if noticed:
+        assert page.notices[0].startswith(f"data={data!r}")
