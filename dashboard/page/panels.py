@@ -73,6 +73,7 @@ def summary_table(view, lang: str, T) -> pd.DataFrame:
             "Events": T("col_events"),
             "Under way": T("col_under_way"),
             "Fatalities": T("col_fatalities"),
+            "Low–high": T("col_fatality_range"),
         }
     )
 

@@ -26,6 +26,8 @@ from dashboard.config import (
     DATE_CODE,
     DATE_PRECISION,
     FATALITIES,
+    FATALITIES_HIGH,
+    FATALITIES_LOW,
     FIVE_OBLASTS,
     IN_FIVE,
     LAT,
@@ -222,6 +224,28 @@ class EventIndex:
 
         return self.memo("uncertain dates", make)
 
+    def fatality_range(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per indexed event, the low and high fatality estimates (UCDP's ``low`` and
+        ``high``; an event without them, or whose range does not hold its best estimate,
+        counts its best estimate for both), or None when no event has a range. Computed
+        once."""
+
+        def make():
+            if FATALITIES_LOW not in self.events or FATALITIES_HIGH not in self.events:
+                return ()
+            low = self.events[FATALITIES_LOW].to_numpy(dtype=float)[self.rows]
+            high = self.events[FATALITIES_HIGH].to_numpy(dtype=float)[self.rows]
+            if np.isnan(low).all() and np.isnan(high).all():
+                return ()
+            # A range that does not hold the best estimate (31 records of the UCDP file, e.g.
+            # best 5,294 with high 0) is not summed: the best estimate stands for both bounds.
+            best = self.fatalities
+            usable = ~np.isnan(low) & ~np.isnan(high) & (low <= best) & (best <= high)
+            return np.where(usable, low, best), np.where(usable, high, best)
+
+        got = self.memo("fatality range", make)
+        return got or None
+
     def claims(self) -> np.ndarray:
         """Per indexed event, True when it is one side's claim (``verification=claimed``)."""
 
@@ -271,6 +295,11 @@ class EventIndex:
         frame[TOTAL] = table.sum(axis=1)
         deaths = np.bincount(oblast, weights=sel.take(self.fatalities)[keep], minlength=5)
         frame[FATALITIES] = np.rint(deaths).astype(np.int64)
+        estimates = self.fatality_range()
+        if estimates is not None:  # UCDP: the low and high estimates beside the best
+            for name, values in zip((FATALITIES_LOW, FATALITIES_HIGH), estimates, strict=True):
+                summed = np.bincount(oblast, weights=sel.take(values)[keep], minlength=5)
+                frame[name] = np.rint(summed).astype(np.int64)
         return frame.astype(int)
 
     def categories_present(self, sel: Selection) -> list[str]:

@@ -17,6 +17,8 @@ from dashboard.config import (
     CATEGORY,
     DESCRIPTION,
     FATALITIES,
+    FATALITIES_HIGH,
+    FATALITIES_LOW,
     FIVE_OBLASTS,
     IN_FIVE,
     PLACED_OBLAST,
@@ -253,4 +255,12 @@ def oblast_summary(view: View, names: dict[str, str], outside_label: str) -> pd.
     if index.has_fatalities:
         deaths = [int(view.counts.loc[c, FATALITIES]) for c in FIVE_OBLASTS]
         table["Fatalities"] = [*deaths, int(round(sel.take(index.fatalities)[outside].sum()))]
+        estimates = index.fatality_range()
+        if estimates is not None:  # UCDP's low and high estimates, as "low–high"
+            low, high = (
+                [int(view.counts.loc[c, col]) for c in FIVE_OBLASTS]
+                + [int(round(sel.take(values)[outside].sum()))]
+                for col, values in zip((FATALITIES_LOW, FATALITIES_HIGH), estimates, strict=True)
+            )
+            table["Low–high"] = [f"{a:,}–{b:,}" for a, b in zip(low, high, strict=True)]
     return table

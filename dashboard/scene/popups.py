@@ -65,11 +65,16 @@ def oblast_tooltip(
         T("tip_events", n=counts["total"]),
     ]
     if counts.get(FATALITIES, 0):
-        lines.append(T("tip_fatalities", n=counts[FATALITIES]))
+        deaths = T("tip_fatalities", n=counts[FATALITIES])
+        if FATALITIES_LOW in counts:
+            deaths += T(
+                "fatalities_range", low=counts[FATALITIES_LOW], high=counts[FATALITIES_HIGH]
+            )
+        lines.append(deaths)
     parts = [
         f"{escape(category_name(c, lang))}: {n}"
         for c, n in counts.items()
-        if c not in ("total", FATALITIES) and n
+        if c not in ("total", FATALITIES, FATALITIES_LOW, FATALITIES_HIGH) and n
     ]
     if parts:
         lines.append("<br>".join(parts))
@@ -161,9 +166,10 @@ def _dataset_html(ev, lang: str = "en") -> str:
     if pd.notna(ev.get(FATALITIES)):
         deaths = T("fatalities_n", n=int(ev[FATALITIES]))
         if pd.notna(ev.get(FATALITIES_LOW)) and pd.notna(ev.get(FATALITIES_HIGH)):
-            deaths += T(
-                "fatalities_range", low=int(ev[FATALITIES_LOW]), high=int(ev[FATALITIES_HIGH])
-            )
+            low, high = int(ev[FATALITIES_LOW]), int(ev[FATALITIES_HIGH])
+            deaths += T("fatalities_range", low=low, high=high)
+            if not low <= int(ev[FATALITIES]) <= high:  # as published; not summed
+                deaths += T("fatalities_odd_range")
         parts.append(deaths)
     place = precision_words("place", ev.get(PLACE_CODE), lang)
     if place:

@@ -35,3 +35,20 @@ def test_filters_and_fixed_breaks(regions):
     assert max_window_count(events, None) == 2
     assert max_window_count(events, 1) == 1
     assert max_window_count(events, 2) == 2
+
+
+def test_ucdp_low_high_estimates_are_summed_only_where_they_hold_the_best_one(regions):
+    """Issue 16: fatalities best, low–high; UCDP publishes 31 ranges that do not hold their
+    best estimate (id 448455: best 5,294, high 0), which count their best estimate instead."""
+    from dashboard.config import FIVE_OBLASTS, UCDP_CSV
+    from dashboard.ingest.events import load_events
+    from dashboard.query.view import build_view, oblast_summary
+
+    events = load_events(UCDP_CSV, regions).events
+    view = build_view(events, "2022-09-30", 30, Filters(), metric="fatalities")
+    table = oblast_summary(view, {c: c for c in FIVE_OBLASTS}, "outside")
+    for row in table.itertuples():
+        low, high = (int(x.replace(",", "")) for x in row._5.split("–"))
+        assert low <= row.Fatalities <= high, row.Index
+    odd = events[events["id"] == "448455"].iloc[0]
+    assert (odd["fatalities"], odd["fatalities_high"]) == (5294, 0)  # kept as published
