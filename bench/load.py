@@ -7,7 +7,8 @@ Each load runs in its own process (the peak RSS is that process's). The syntheti
 (tests/synth.py) are written once to /tmp/oem-bench/. Shapes: ``acled`` as exported (ISO
 dates); ``acled-dmy`` the same file with every event_date written as a spreadsheet does,
 ``dd/mm/yyyy hh:mm:ss`` (the day/month order is then decided from the column's evidence);
-``ucdp-real`` the shared UCDP file (Windows-1252, month-first) when it is there.
+``ucdp-real`` the shared UCDP file (Windows-1252, month-first) when it is there; ``curated``
+and ``ucdp-data`` the page's two bundled datasets (data/events.csv, data/ucdp/).
 Prints a table: shape, records, median seconds, peak RSS MB.
 """
 
@@ -21,7 +22,7 @@ import sys
 from pathlib import Path
 
 from bench.measure import measure_load
-from dashboard.config import ROOT
+from dashboard.config import EVENTS_CSV, ROOT, UCDP_CSV
 
 FOLDER = Path("/tmp/oem-bench")
 REAL_UCDP = ROOT.parent / "shared" / "data" / "ucdp-ukraine-2023-05.csv"
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         files += [("acled", path), ("acled-dmy", day_first_copy(path))]
     if REAL_UCDP.exists():
         files.append(("ucdp-real", REAL_UCDP))
+    # The page's bundled datasets, as a visitor's first choice of each loads them.
+    files += [("curated", EVENTS_CSV), ("ucdp-data", UCDP_CSV)]
     print(f"{'shape':>10} {'records':>10} {'load_s':>8} {'peak_rss_mb':>12}")
     for shape, path in files:
         results = [measure_load(path, "dashboard") for _ in range(args.runs)]
