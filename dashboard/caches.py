@@ -11,7 +11,7 @@ that may import Streamlit; they are listed here too, so this file is the whole i
 | ``EventIndex.memo`` (in ``query/index.py``) | per index: popup pieces per language | its index |
 | ``step_files()`` | scene key → a folder of date payloads | 256 MB, scenes used last kept |
 | ``PREPARER`` | one thread writing dates ahead | the process |
-| ``render.slides.font`` / ``font_path`` | (size, bold) | ``lru_cache`` 64 / 2 entries |
+| ``render.paint.font`` / ``font_path`` | (size, bold) | ``lru_cache`` 64 / 2 entries |
 | ``page.data.cached_regions`` | none (one geometry set) | the process |
 | ``page.data.cached_events`` | (events file path, its mtime) | the process |
 """

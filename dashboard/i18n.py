@@ -167,8 +167,10 @@ def tr(lang: str) -> Callable[..., str]:
 
     def T(key: str, **values) -> str:  # noqa: N802 (reads like a gettext call)
         text = TEXT[key][index]
-        if key == "n_events" and index == 1:
-            values = {**values, "events": _uk_plural(values["n"], "подія", "події", "подій")}
+        if key == "n_events":  # "1 event", "2 events"; "1 подія", "2 події", "5 подій"
+            n = values["n"]
+            forms = _uk_plural(n, "подія", "події", "подій") if index else "event" * (n == 1)
+            values = {**values, "events": forms or "events"}
         return text.format(**values) if values else text
 
     return T
@@ -185,7 +187,9 @@ def oblast_title(code: str, lang: str) -> str:
 
 
 def map_label(code: str, lang: str) -> str:
-    return OBLAST_NAMES[check_lang(lang)][code] + LABEL_SUFFIX[check_lang(lang)]
+    """An oblast's name on the map, in capitals (towns are in lower case): 'DONETSK' /
+    'ДОНЕЦЬКА ОБЛ.', so the oblast and its centre read apart."""
+    return (OBLAST_NAMES[check_lang(lang)][code] + LABEL_SUFFIX[check_lang(lang)]).upper()
 
 
 def category_name(key: str, lang: str) -> str:

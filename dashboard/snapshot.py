@@ -22,8 +22,10 @@ from datetime import date as Date
 from datetime import timedelta
 from pathlib import Path
 
+from dashboard.config import CONTROL_CSV
 from dashboard.geo.regions import load_regions
 from dashboard.ingest import datasets
+from dashboard.ingest.control import load_control
 from dashboard.ingest.events import LAST, UnreadableFile, load_events
 from dashboard.query.view import Filters, index_for
 from dashboard.render import slides
@@ -131,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ignored: {note}", file=sys.stderr)
     # The scene is built as the page builds it (scene.build.inputs_for, then of_state).
     index = index_for(events, Filters(state.cat, state.oblast, state.q))
-    inputs = scene.inputs_for(state, events, regions, index, tiles="none")
+    table = load_control(regions=regions) if CONTROL_CSV.exists() else None
+    inputs = scene.inputs_for(state, events, regions, index, tiles="none", control=table)
     written = []
     for day in days:
         view = scene.of_state(state, inputs, day)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.config import FIVE_OBLASTS, GROUP_ID, OBLAST_NAMES_EN, RECORD
-from dashboard.ingest import dates, formats, sources
+from dashboard.ingest import control, dates, formats, sources
 from dashboard.ingest.events import (
     FORMAT_CHOICES,
     LoadResult,
@@ -158,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         help=f"map a column onto a field ({', '.join(formats.MAP_FIELDS)}); repeatable",
     )
     args = parser.parse_args(argv)
+    if args.format == "auto" and _is_control_table(args.path):
+        return _validate_control(args)
     try:
         result = _load(args)
     except UnreadableFile as exc:
@@ -177,6 +179,60 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(text_report(args.path, result))
     return 0 if result.rejected.empty else 1
+
+
+def _is_control_table(path: str) -> bool:
+    """A CSV whose header is a control table's (``ingest.control``), not an events file."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline(100_000)
+    except OSError:
+        return False
+    return control.looks_like_control(c.strip() for c in header.split(","))
+
+
+def _validate_control(args) -> int:
+    """A control table: every row accepted or rejected with its reason, source findings, and
+    how many settlements it speaks for (the same JSON keys as for events where they apply)."""
+    try:
+        table = control.load_control(Path(args.path))
+    except (ValueError, OSError, pd.errors.ParserError) as exc:
+        print(f"error: cannot read {args.path}: {exc}", file=sys.stderr)
+        return 2
+    rows, rejected = table.rows, table.rejected
+    summary_ = {
+        "kind": "control",
+        "rows": len(rows) + len(rejected),
+        "accepted": len(rows),
+        "rejected": len(rejected),
+        "settlements": len(table.settlements),
+        "by_oblast": {
+            c: int(rows.loc[rows["oblast"] == c, "settlement"].nunique()) for c in FIVE_OBLASTS
+        },
+        "errors": [{"record": int(r.record), "reason": r.reason} for r in rejected.itertuples()],
+        "sources": table.findings,
+    }
+    if args.rejected:
+        args.rejected.write_bytes(safe_csv_bytes(rejected))
+    if args.json:
+        print(json.dumps(summary_, ensure_ascii=False))
+    else:
+        lines = [
+            f"{args.path}: control table (who held which settlement when)",
+            f"{summary_['rows']} rows, {summary_['accepted']} accepted, "
+            f"{summary_['rejected']} rejected; {summary_['settlements']} settlements",
+            *[
+                f"  {c}  {OBLAST_NAMES_EN[c]:13s} {n:6d} settlements"
+                for c, n in summary_["by_oblast"].items()
+            ],
+            *[f"  record {e['record']}: {e['reason']}" for e in summary_["errors"][:MAX_LISTED]],
+            *[
+                f"  source check, record {f['record']} ({f['id']}): {f['problem']}"
+                for f in table.findings
+            ],
+        ]
+        print("\n".join(lines))
+    return 0 if rejected.empty else 1
 
 
 def _load(args) -> LoadResult:

@@ -47,8 +47,10 @@ NEIGHBOURS = {
     "ROU": "Romania",
     "MDA": "Moldova",
 }
-# lon/lat window the neighbours are clipped to (degrees): Ukraine plus a margin.
-CONTEXT_BBOX = (16.0, 41.0, 47.0, 56.5)
+# lon/lat window the countries are clipped to (degrees): far beyond any view the map allows
+# (dashboard/scene/basemap.py MAX_BOUNDS, MIN_ZOOM), so no view shows a straight clip edge.
+CONTEXT_BBOX = (-10.0, 25.0, 80.0, 72.0)
+FAR_TOLERANCE = 0.05  # degrees: countries that do not border Ukraine are drawn coarser
 DISPLAY_DECIMALS = 4  # ~11 m; shared vertices round identically, so no gaps appear
 
 
@@ -72,15 +74,10 @@ def fetch_source() -> Path:
 
 
 def load_admin1(source: Path) -> gpd.GeoDataFrame:
-    """Natural Earth admin-1 features of Ukraine and its neighbours, as a GeoDataFrame."""
+    """Natural Earth admin-1 features of Ukraine and of every country in the context window."""
     data = json.loads(source.read_text(encoding="utf-8"))
-    keep = [
-        f
-        for f in data["features"]
-        if str(f["properties"].get("iso_3166_2", "")).startswith(UKRAINE_BY_ISO)
-        or f["properties"].get("adm0_a3") in NEIGHBOURS
-    ]
-    return gpd.GeoDataFrame.from_features(keep, crs="EPSG:4326")
+    frame = gpd.GeoDataFrame.from_features(data["features"], crs="EPSG:4326")
+    return frame[frame.intersects(box(*CONTEXT_BBOX))].reset_index(drop=True)
 
 
 def ukraine_units(admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -94,17 +91,22 @@ def ukraine_units(admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def neighbour_outlines(admin1: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
-    """Neighbouring countries, dissolved and clipped to the context window."""
+    """Every other country in the context window, dissolved and clipped to it: Ukraine's
+    neighbours at the display tolerance, the others coarser (FAR_TOLERANCE)."""
     window = box(*CONTEXT_BBOX)
-    others = admin1[~admin1["iso_3166_2"].str.startswith("UA-")]
-    others = others[others.intersects(window)]
+    others = admin1[~admin1["iso_3166_2"].fillna("").str.startswith("UA-")]
     rows = []
-    for a3, name in NEIGHBOURS.items():
-        parts = others[others["adm0_a3"] == a3]
-        if parts.empty:
+    for a3, parts in others.groupby("adm0_a3"):
+        if a3 == "UKR":  # only Crimea/Sevastopol would be filed so; they are Ukraine
             continue
         geom = shapely.union_all(parts.geometry.make_valid().values).intersection(window)
-        geom = shapely.simplify(geom, tolerance * 2, preserve_topology=True)
+        near = a3 in NEIGHBOURS
+        geom = shapely.simplify(
+            geom, tolerance * 2 if near else FAR_TOLERANCE, preserve_topology=True
+        )
+        if geom.is_empty:
+            continue
+        name = NEIGHBOURS.get(a3) or str(parts["admin"].iloc[0])
         rows.append({"kind": "country", "iso_code": a3, "name_en": name, "geometry": geom})
     return gpd.GeoDataFrame(rows, crs="EPSG:4326")
 
@@ -205,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     neighbours = neighbour_outlines(admin1, args.tolerance)
     neighbours["geometry"] = neighbours.geometry.apply(round_geometry)
-    neighbours["name_uk"] = neighbours["iso_code"].map(NEIGHBOUR_NAMES_UK)
+    neighbours["name_uk"] = neighbours["iso_code"].map(NEIGHBOUR_NAMES_UK).fillna("")
     context = gpd.GeoDataFrame(
         [*rest.to_dict("records"), *outline.to_dict("records"), *neighbours.to_dict("records")],
         crs="EPSG:4326",

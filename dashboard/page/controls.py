@@ -36,7 +36,7 @@ def toggle_play() -> None:
 
 def time_controls(events: pd.DataFrame, lang: str, T) -> None:
     first, last = date_range(events)
-    c1, c2, c3 = st.columns([6, 3.4, 1.2])
+    c1, c2, c3 = st.columns([5, 4.6, 1.3])
     with c1:
         st.slider(
             T("date"),

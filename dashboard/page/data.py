@@ -4,14 +4,17 @@ every process-wide cache), and the server's timing log."""
 from __future__ import annotations
 
 import functools
+import logging
 import time
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import caches, settings
+from dashboard.config import CONTROL_CSV
 from dashboard.geo.regions import Regions, load_regions
 from dashboard.ingest import datasets
+from dashboard.ingest.control import ControlTable, load_control
 from dashboard.ingest.events import LoadResult, UnreadableFile, load_events, settle_heap
 from dashboard.query.index import EventIndex
 from dashboard.query.view import Filters
@@ -42,6 +45,22 @@ def cached_events(path: str, mtime: float, label: str) -> LoadResult | str:
         return str(exc)
     settle_heap()
     return result
+
+
+@st.cache_resource(show_spinner=False)
+def cached_control(mtime: float) -> ControlTable | None:
+    """The control table (key: its file's mtime); None when it is missing or unreadable (the
+    map then draws no settlement symbols, and the log says why)."""
+    try:
+        return load_control(CONTROL_CSV, cached_regions())
+    except (OSError, ValueError) as exc:
+        logging.getLogger("oblast_events_map").warning("control table not loaded: %s", exc)
+        return None
+
+
+def control_table() -> ControlTable | None:
+    mtime = CONTROL_CSV.stat().st_mtime if CONTROL_CSV.exists() else 0.0
+    return cached_control(mtime)
 
 
 def cached_index(events: pd.DataFrame, data_key: tuple, filters: Filters) -> EventIndex:

@@ -19,6 +19,7 @@ from dashboard.i18n import check_lang, dataset_label, long_date, tr
 from dashboard.ingest import datasets
 from dashboard.ingest.events import LoadResult
 from dashboard.ingest.textsafe import md_escape
+from dashboard.page import areas as areas_panel
 from dashboard.page import controls, data, mapview, panels, session, share, sidebar
 from dashboard.page import present as presentation
 from dashboard.page import upload as uploads
@@ -141,7 +142,17 @@ def scene_inputs(view, shown: Shown, tiles: str, overlay: str) -> scene.Inputs:
     if held is None or held[0] != breaks_key:
         held = (breaks_key, breaks_for_index(index, view.window, view.metric))
         session.put("_breaks", held)
-    return scene.inputs_for(view, shown.events, shown.regions, index, tiles, overlay, held[1])
+    return scene.inputs_for(
+        view,
+        shown.events,
+        shown.regions,
+        index,
+        tiles,
+        overlay,
+        held[1],
+        data.control_table(),
+        session.value("_areas_shown"),
+    )
 
 
 def show_date(the_scene, shown: Shown, inputs, light: bool, lang: str, T) -> None:
@@ -187,6 +198,7 @@ def load(T) -> Shown:
         sidebar.language_and_mode(T)
         choice_slot = st.container()  # the data select, once the upload panel has run
         upload = uploads.upload_panel(regions, T)
+        session.put("_areas_shown", areas_panel.areas_panel(T))
     with choice_slot:
         choice = uploads.data_choice(upload, T)
     results, bundled, versions = [], {}, []

@@ -50,4 +50,13 @@ def draw(the_scene, regions: Regions, height: int, present: bool) -> None:
         height=height,
         use_container_width=True,
     )
-    session.apply_view(transitions.move_map, protocol.parse_view(out), (*CENTER, ZOOM))
+    reported = protocol.parse_view(out)
+    # A map opened with no view fits the five oblasts to its own size (the client does it):
+    # the first view it reports is then that map's default, and a link carries a view only
+    # once the user has moved away from it.
+    fit = session.value("_map_fit")
+    if lat is None and reported is not None and (fit is None or fit[0] != key):
+        session.put("_map_fit", (key, reported))
+        fit = session.value("_map_fit")
+    default = fit[1] if fit is not None and fit[0] == key and lat is None else (*CENTER, ZOOM)
+    session.apply_view(transitions.move_map, reported, default)

@@ -16,6 +16,7 @@ from dashboard.i18n import (
     category_name,
     dataset_label,
     date_precision_text,
+    oblast_name,
     oblast_title,
     precision_words,
     verification_text,
@@ -65,8 +66,10 @@ EXTRA_TABLE_COLUMNS = {
 
 
 def summary_table(view, lang: str, T) -> pd.DataFrame:
-    names = {c: oblast_title(c, lang) for c in FIVE_OBLASTS}
-    table = oblast_summary(view, names, T("outside"))
+    """The per-oblast summary beside the map, with short names ("Донецька", not "Донецька
+    область") so its numbers stay in the narrow column in both languages."""
+    names = {c: oblast_name(c, lang) for c in FIVE_OBLASTS}
+    table = oblast_summary(view, names, T("outside_short"))
     return table.rename(
         columns={
             "Oblast": T("col_oblast"),

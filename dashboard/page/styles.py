@@ -20,6 +20,11 @@ iframe[title="streamlit_folium.st_folium"] {
 .st-key-oem_escape { position: absolute; width: 0; height: 0; overflow: hidden; }
 </style>"""
 PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"], .block-container { padding-top: 1.4rem !important; }
+[data-testid="stMain"] h1 { font-size: 1.45rem; line-height: 1.2; padding: 0.15rem 0 0; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"], .block-container { padding-top: 3.2rem !important; } }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 .oem-date-banner { font-size: 1.6rem; font-weight: 700; margin: 0; }
 .oem-date-banner span { display: block; font-size: 0.95rem; font-weight: 400; color: #333; }
 </style>"""

@@ -14,10 +14,12 @@ def standalone_html(scene, regions: Regions) -> bytes:
 
     Build ``scene`` with ``overlay="full"`` so the legend and the date travel with the map.
     """
-    m = leaflet.base_map(regions, scene.tiles, scene.lang, inline=True)
+    zoom = None
     if scene.center is not None:
-        m.location = list(scene.center)
-        m.options["zoom"] = scene.zoom if scene.zoom is not None else leaflet.ZOOM
+        zoom = scene.zoom if scene.zoom is not None else leaflet.ZOOM
+    m = leaflet.base_map(
+        regions, scene.tiles, scene.lang, center=scene.center, zoom=zoom, inline=True
+    )
     m.default_js = []
     m.default_css = []
     leaflet_js = assets.package_file("leaflet", "leaflet.js").read_text(encoding="utf-8")

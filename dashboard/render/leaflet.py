@@ -33,7 +33,7 @@ TILES = {
 }
 
 MAP_CSS = """<style>
-.oem-label{font:600 13px/1.1 system-ui,sans-serif;color:#333;text-align:center;
+.oem-label{font:600 12px/1.1 system-ui,sans-serif;color:#555;text-align:center;letter-spacing:.08em;
   text-shadow:0 0 3px #fff,0 0 3px #fff;white-space:nowrap;pointer-events:none}
 .oem-pop{font:13px/1.35 system-ui,sans-serif;max-height:320px;overflow-y:auto}
 .oem-pop h4{margin:0 0 4px;font-size:14px}
@@ -72,6 +72,13 @@ html,body{height:100%;margin:0}
 .oem-timebar input:focus-visible,.oem-timebar button:focus-visible{outline:3px solid #0b6e99;
   outline-offset:2px}
 .oem-timebar output{min-width:10.5em;text-align:center}
+@media (max-width:560px){.oem-timebar{gap:3px;padding:3px 4px;font-size:12px}
+  .oem-timebar input{width:84px}.oem-timebar output{min-width:6.6em}}
+.oem-town{font:600 12px/1.1 system-ui,'DejaVu Sans',sans-serif;color:#222;white-space:nowrap;
+  text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;pointer-events:none}
+.oem-town.r0{font-size:14px;font-weight:700}
+.oem-ctl{width:9px;height:9px;border:1.5px solid #fff;box-sizing:border-box;
+  box-shadow:0 0 0 1px rgba(0,0,0,.55)}
 </style>"""
 
 
@@ -128,7 +135,8 @@ def base_map(
     inline: bool = False,
 ) -> folium.Map:
     """The map that never changes with the date: context, oblast shapes, labels, assets.
-    ``center`` (lat, lon) and ``zoom`` are where it opens (default: the five oblasts).
+    ``center`` (lat, lon) and ``zoom`` are where it opens; without them the client fits the
+    five oblasts to the map's size (``basemap.FIT_BOUNDS``).
     ``inline`` puts the geometry in the page (a standalone file) instead of a static URL; the
     page's script then stays a few KB, and it is re-sent on every rerun."""
     m = folium.Map(
@@ -136,8 +144,8 @@ def base_map(
         zoom_start=zoom if zoom is not None else ZOOM,
         tiles=None,
         control_scale=True,
-        min_zoom=4,
-        max_zoom=13,
+        min_zoom=basemap.MIN_ZOOM,
+        max_zoom=basemap.MAX_ZOOM,
     )
     # Offline: Leaflet from the app's own static files, and no jQuery/Bootstrap/CDN fonts.
     m.default_js = [("leaflet", assets.LEAFLET_JS)]
@@ -149,7 +157,13 @@ def base_map(
         url, attribution = TILES[tiles]
         folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=19).add_to(m)
     static = basemap.static_features(regions, lang)
-    options: dict = {"labels": static["label_list"]}
+    options: dict = {
+        "labels": static["label_list"],
+        "towns": static["town_list"],
+        "maxBounds": basemap.MAX_BOUNDS,
+    }
+    if center is None:  # no view given: fit the five oblasts to whatever size the map has
+        options["fit"] = basemap.FIT_BOUNDS
     if inline:
         options["geo"] = basemap.static_geo(regions, lang)
     else:

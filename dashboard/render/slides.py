@@ -15,16 +15,16 @@ import io
 import math
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from dashboard.geo.regions import Regions
+from dashboard.render.paint import NoFont, _fit_text, font, font_path, rgb  # noqa: F401
+from dashboard.render.slide_legend import AREA_STYLE, draw_legend
+from dashboard.render.slide_names import draw_squares, place_names
 from dashboard.scene import basemap
-from dashboard.scene.legend import BACKGROUND, TEXT, Legend
-from dashboard.scene.palette import ACTIVE_OUTLINE
+from dashboard.scene.legend import BACKGROUND, Legend
 
 SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
 SEA = "#dfe9f2"  # the map's background, as .leaflet-container in maps.MAP_CSS
@@ -34,46 +34,6 @@ SUPERSAMPLE = 2
 TILE = 256  # Leaflet's world is 256 * 2**zoom pixels wide
 FIT_BOUNDS = ((31.5, 45.9), (40.3, 50.5))  # lon/lat corners of the five oblasts
 MIN_ZOOM, MAX_ZOOM = 4, 13
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-    Path("/usr/local/share/fonts"),
-    Path("/Library/Fonts"),
-    Path("C:/Windows/Fonts"),
-)
-# DejaVu Sans (Debian: fonts-dejavu-core) covers Latin and Cyrillic; Liberation/Arial also do.
-FONT_FILES = {
-    False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf"),
-    True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf"),
-}
-
-
-class NoFont(RuntimeError):
-    """No TrueType font with Cyrillic was found."""
-
-
-@lru_cache(maxsize=2)
-def font_path(bold: bool) -> Path:
-    for directory in FONT_DIRS:
-        for name in FONT_FILES[bold]:
-            for candidate in (directory / name, *directory.glob(f"*/{name}")):
-                if candidate.is_file():
-                    return candidate
-    raise NoFont(
-        "no TrueType font with Cyrillic found: install Debian's fonts-dejavu-core "
-        "(scripts/ensure_chromium.sh does)"
-    )
-
-
-@lru_cache(maxsize=64)
-def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(font_path(bold)), max(6, int(size)))
-
-
-def rgb(colour: str) -> tuple[int, int, int]:
-    text = colour.lstrip("#")
-    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
 
 
 def mercator(lon, lat, zoom: float):
@@ -232,109 +192,6 @@ class _Painter:
         return self.image.resize(size, Image.Resampling.LANCZOS).convert("RGB")
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, face, width: int) -> list[str]:
-    """Greedy word wrap to a pixel width."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        words = paragraph.split()
-        line = ""
-        for word in words:
-            trial = f"{line} {word}".strip()
-            if line and draw.textlength(trial, font=face) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        if line:
-            lines.append(line)
-    return lines or [""]
-
-
-def _fit_text(draw, text: str, size: int, bold: bool, width: int, min_size: int):
-    """The largest font (down to ``min_size``) at which ``text`` fits ``width`` on one line."""
-    while size > min_size and draw.textlength(text, font=font(size, bold)) > width:
-        size -= 1
-    face = font(size, bold)
-    if draw.textlength(text, font=face) > width:  # still too long: shorten with an ellipsis
-        while text and draw.textlength(text + "…", font=face) > width:
-            text = text[:-1]
-        text += "…"
-    return text, face
-
-
-def _legend(image: Image.Image, legend: Legend, frame: Frame, unit: float) -> None:
-    """The legend box, bottom-left over the map: black on white, large type."""
-    draw = ImageDraw.Draw(image)
-    body, bold = font(round(17 * unit)), font(round(17 * unit), bold=True)
-    line = round(24 * unit)
-    pad = round(14 * unit)
-    swatch_w, swatch_h = round(30 * unit), round(18 * unit)
-    box_w = min(round(440 * unit), frame.width // 2)
-    text_w = box_w - 2 * pad
-    cats = list(legend.categories)
-    columns = 2 if len(cats) > 6 else 1
-    col_w = (text_w - (columns - 1) * pad) // columns
-    rows_per_col = math.ceil(len(cats) / columns) if cats else 0
-    title_lines = _wrap(draw, legend.fill_title, bold, text_w)
-    marker_lines = (
-        _wrap(draw, f"{legend.markers_title}: {legend.markers_text}", body, text_w)
-        if legend.has_markers
-        else []
-    )
-    caveat_lines = [x for caveat in legend.caveats for x in _wrap(draw, caveat, body, text_w)]
-    gap = round(10 * unit)
-    height = (
-        pad * 2
-        + line * (len(title_lines) + len(legend.bins) + int(legend.show_outline))
-        + (gap + line * (len(marker_lines) + rows_per_col) if legend.has_markers else 0)
-        + (gap + line * len(caveat_lines) if caveat_lines else 0)
-    )
-    left = frame.left + round(16 * unit)
-    top = frame.top + frame.height - height - round(16 * unit)
-    draw.rectangle(
-        (left, top, left + box_w, top + height),
-        fill=rgb(BACKGROUND),
-        outline=rgb(TEXT),
-        width=max(2, round(2 * unit)),
-    )
-    x, y = left + pad, top + pad
-    for text in title_lines:
-        draw.text((x, y), text, font=bold, fill=rgb(TEXT))
-        y += line
-    for label, colour in legend.bins:
-        box = (x, y + (line - swatch_h) // 2, x + swatch_w, y + (line + swatch_h) // 2)
-        draw.rectangle(box, fill=rgb(colour), outline=rgb(TEXT), width=1)
-        draw.text((x + swatch_w + round(10 * unit), y), label, font=body, fill=rgb(TEXT))
-        y += line
-    if legend.show_outline:
-        box = (x, y + (line - swatch_h) // 2, x + swatch_w, y + (line + swatch_h) // 2)
-        draw.rectangle(box, outline=rgb(ACTIVE_OUTLINE), width=max(3, round(4 * unit)))
-        draw.text((x + swatch_w + round(10 * unit), y), legend.outline, font=body, fill=rgb(TEXT))
-        y += line
-    if legend.has_markers:
-        y += gap
-    for text in marker_lines:
-        draw.text((x, y), text, font=body, fill=rgb(TEXT))
-        y += line
-    dot = round(15 * unit)
-    for i, (label, colour) in enumerate(cats):
-        cx = x + (i // rows_per_col) * (col_w + pad)
-        cy = y + (i % rows_per_col) * line
-        draw.ellipse(
-            (cx, cy + (line - dot) // 2, cx + dot, cy + (line + dot) // 2),
-            fill=rgb(colour),
-            outline=rgb(TEXT),
-        )
-        shown, _ = _fit_text(draw, label, round(17 * unit), False, col_w - dot - 8, 17)
-        draw.text((cx + dot + round(8 * unit), cy), shown, font=body, fill=rgb(TEXT))
-    y += line * rows_per_col
-    if caveat_lines:
-        y += gap
-    for text in caveat_lines:
-        draw.text((x, y), text, font=body, fill=rgb(TEXT))
-        y += line
-
-
 def render(
     size: tuple[int, int],
     context: list[dict],
@@ -348,6 +205,9 @@ def render(
     attribution: str,
     center: tuple[float, float] | None = None,
     zoom: float | None = None,
+    towns: list | None = None,
+    squares: list[dict] | None = None,
+    areas: list | None = None,
 ) -> Slide:
     """The slide: banner (title, date, window), map, legend box, attribution line.
 
@@ -369,8 +229,13 @@ def render(
     painter = _Painter(size, frame)
     painter.polygons(context)
     painter.polygons(oblasts)
+    painter.polygons(
+        [
+            {"type": "Feature", "geometry": a.geometry, "properties": {"_style": AREA_STYLE}}
+            for a in areas or []
+        ]
+    )
     painter.circles(markers)
-    painter.labels(labels, round(17 * unit))
     image = painter.finish(size)
 
     draw = ImageDraw.Draw(image)
@@ -393,7 +258,12 @@ def render(
     shown, face = _fit_text(draw, title, round(36 * unit), True, room, round(20 * unit))
     draw.text((pad, banner_h // 2), shown, font=face, fill=BANNER_TEXT, anchor="lm")
 
-    _legend(image, legend, frame, unit)
+    legend_box = draw_legend(image, legend, frame, unit)
+    draw_squares(image, frame, unit, squares or [])
+    banner = (0, 0, width, banner_h)
+    place_names(
+        image, frame, unit, labels, towns or [], markers, squares or [], [legend_box, banner]
+    )
 
     draw.rectangle((0, height - footer_h, width, height), fill=rgb(BACKGROUND))
     note = textwrap.shorten(attribution, width=400, placeholder="…")
@@ -421,4 +291,7 @@ def of_scene(scene, regions: Regions, size: tuple[int, int]) -> Slide:
         attribution=scene.attribution,
         center=scene.center,
         zoom=scene.zoom,
+        towns=static["town_list"],
+        squares=scene.layers.control,
+        areas=scene.layers.areas,
     )

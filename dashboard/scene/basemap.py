@@ -9,13 +9,20 @@ import json
 from html import escape
 
 from dashboard import caches
-from dashboard.config import FIVE_OBLASTS
+from dashboard.config import FIVE_OBLASTS, TOWNS_GEOJSON
 from dashboard.geo.regions import Regions
 from dashboard.i18n import map_label
 
 CENTER = (48.2, 35.6)  # degrees: the five oblasts in view
 
 ZOOM = 6
+# With no view in the link the map fits these bounds (the five oblasts: south-west, north-east
+# corners, lat/lon), as the slide PNG does; MAX_BOUNDS keeps every view inside the countries
+# drawn (scripts/build_geo.py CONTEXT_BBOX), and MIN_ZOOM keeps a full-HD screen inside them.
+FIT_BOUNDS = ((45.85, 30.6), (50.55, 40.25))
+MAX_BOUNDS = ((25.0, -10.0), (72.0, 80.0))
+MIN_ZOOM = 5
+MAX_ZOOM = 13
 
 FILL_OPACITY = 1.0  # no tiles: nothing to see through, so colours are exactly the legend's
 
@@ -58,8 +65,18 @@ def static_features(regions: Regions, lang: str = "en") -> dict[str, dict]:
         _feature(f["geometry"], iso_code=f["properties"]["iso_code"])
         for f in _geojson_of(regions.display)
     ]
+    towns = [
+        [
+            f["geometry"]["coordinates"][1],
+            f["geometry"]["coordinates"][0],
+            escape(f["properties"]["name_en" if lang == "en" else "name_uk"]),
+            int(f["properties"]["rank"]),
+        ]
+        for f in _towns()
+    ]
     cached = {
         "regions": regions,
+        "town_list": towns,
         "context": {"type": "FeatureCollection", "features": context_features},
         "oblasts": {"type": "FeatureCollection", "features": oblasts},
         "labels": {"type": "FeatureCollection", "features": labels},
@@ -74,6 +91,13 @@ def static_features(regions: Regions, lang: str = "en") -> dict[str, dict]:
     }
     caches.STATIC_FEATURES[(id(regions), lang)] = cached
     return cached
+
+
+def _towns() -> list[dict]:
+    """data/geo/towns.geojson (scripts/build_towns.py): names, points, rank; [] without it."""
+    if not TOWNS_GEOJSON.exists():
+        return []
+    return json.loads(TOWNS_GEOJSON.read_text(encoding="utf-8"))["features"]
 
 
 def static_geo(regions: Regions, lang: str = "en") -> dict:

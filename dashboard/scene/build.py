@@ -16,10 +16,13 @@ import pandas as pd
 from dashboard.config import ALL_CATEGORIES, DATASET, FIVE_OBLASTS, FORMAT
 from dashboard.geo.regions import Regions
 from dashboard.i18n import DATASET_NAMES, dataset_label, long_date, tr
+from dashboard.ingest.areas import Areas, areas_on
+from dashboard.ingest.control import ControlTable
 from dashboard.ingest.datasets import UCDP_LABEL
 from dashboard.query.index import EventIndex
 from dashboard.query.view import Filters, View, breaks_for_index, build_view, index_for
 from dashboard.scene import basemap, legend
+from dashboard.scene.control import control_rows, legend_entries
 from dashboard.scene.layers import DateLayers, date_group
 from dashboard.state.choices import METRICS
 from dashboard.state.view_state import ViewState
@@ -96,6 +99,8 @@ def make(
     overlay: str = "",
     index: EventIndex | None = None,
     client: dict | None = None,
+    control: ControlTable | None = None,
+    areas: Areas | None = None,
 ) -> Scene:
     """Filter, count and draw the layers for one date.
 
@@ -125,7 +130,23 @@ def make(
         show_outside,
         lang,
         fill_opacity,
+        control_rows(control, view.date, lang),
     )
+    in_force = areas_on(areas, view.date)
+    if in_force:  # the analyst's control areas in force on the date
+        label = escape(areas.credit)
+        layers.payload["a"] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": a.geometry,
+                    "properties": {"tip": f"{escape(a.label)}{' · ' if a.label else ''}{label}"},
+                }
+                for a in in_force
+            ],
+        }
+        layers.areas = in_force
     key = legend.build(
         view.breaks,
         window,
@@ -136,6 +157,8 @@ def make(
         values=[int(view.counts.loc[c, view.metric_column]) for c in FIVE_OBLASTS],
         outlined=bool(view.active_flags.any()),
         caveats=caveats(index, view.selection, lang),
+        control=legend_entries(layers.control, lang),
+        areas=T("areas_legend", credit=areas.credit) if in_force else "",
     )
     window_text = legend.window_text(view.date, window, lang)
     layers.payload["label"] = escape(date_text)  # the time bar's date
@@ -156,6 +179,8 @@ def make(
         if len(index)
         else sources_text(events, lang)
     )
+    if in_force:
+        attribution += " " + T("areas_credit", credit=areas.credit)
     if overlay in ("legend", "full"):  # presentation and the file: the credit on the map
         controls.append((escape(attribution), "bottomright", "oem-attrib"))
     return Scene(
@@ -222,6 +247,8 @@ class Inputs:
     tiles: str
     overlay: str
     index: EventIndex
+    control: ControlTable | None = None
+    areas: Areas | None = None
 
     def args(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)} | {"breaks": list(self.breaks)}
@@ -237,6 +264,8 @@ class Inputs:
             self.tiles,
             self.breaks,
             self.overlay,
+            id(self.control),
+            id(self.areas),
         )
 
 
@@ -248,6 +277,8 @@ def inputs_for(
     tiles: str,
     overlay: str = "",
     breaks: list[int] | None = None,
+    control: ControlTable | None = None,
+    areas: Areas | None = None,
 ) -> Inputs:
     """The scene inputs of a view. ``index``: the events' index under the view's filters (the
     page's is shared, ``caches.SHARED_INDEXES``); ``tiles``: the basemap drawn (the view's, or
@@ -268,6 +299,8 @@ def inputs_for(
         tiles=tiles,
         overlay=overlay,
         index=index,
+        control=control,
+        areas=areas,
     )
 
 

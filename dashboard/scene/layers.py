@@ -10,13 +10,16 @@ The payload (one JSON object per date; ``timebar.protocol`` documents the keys t
 - ``e``: per listed event, the ``popups.event_parts`` pieces as indexes into ``s`` (piece 2 is
   1 when the event is under way on the date).
 - ``t``: ``now`` and ``source`` words (indexes into ``s``).
+- ``a``: the control areas of the user's file in force on the date (GeoJSON; ``tip`` escaped).
+- ``c``: per settlement of the control table ``[lat, lon, status, tooltip, popup]`` (status
+  indexes ``cs``, the ``[fill, border]`` of each of ``scene.control.STATUS_ORDER``).
 - ``legend``: the legend's HTML, when the legend is drawn over the map (presentation).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 import numpy as np
@@ -28,6 +31,7 @@ from dashboard.i18n import tr
 from dashboard.query.index import MAX_PLACES, EventIndex, Selection
 from dashboard.scene import basemap
 from dashboard.scene.basemap import FILL_OPACITY, _feature
+from dashboard.scene.control import STATUS_ORDER, STATUS_STYLE
 from dashboard.scene.palette import ACTIVE_OUTLINE, category_colour, count_colour
 from dashboard.scene.popups import (
     join_event,
@@ -337,6 +341,8 @@ class DateLayers:
     payload: dict
     oblasts: OblastLayer
     markers: MarkersLayer
+    control: list[dict] = field(default_factory=list)  # scene.control.control_rows
+    areas: list = field(default_factory=list)  # ingest.areas.Area in force (the user's file)
 
     @property
     def grid_step(self) -> float | None:
@@ -356,9 +362,11 @@ def date_group(
     show_outside: bool = False,
     lang: str = "en",
     fill_opacity: float = FILL_OPACITY,
+    control: list[dict] | None = None,
 ) -> DateLayers:
-    """Everything that changes with the date and filters: the oblasts, the markers and the
-    payload the client draws them from."""
+    """Everything that changes with the date and filters: the oblasts, the markers, the
+    settlements' control (``scene.control.control_rows``) and the payload the client draws
+    them from."""
     by_oblast = under_way_by_oblast(index, active_positions(sel, active))
     oblasts = choropleth_layer(
         regions, counts, breaks, by_oblast, date_label, metric_column, lang, fill_opacity
@@ -374,4 +382,17 @@ def date_group(
         "styles": styles.items,
         "t": {"now": strings(under_way_html(lang)), "source": strings(escape(tr(lang)("source")))},
     }
-    return DateLayers(payload, oblasts, markers)
+    if control:
+        codes = {status: i for i, status in enumerate(STATUS_ORDER)}
+        payload["c"] = [
+            [
+                round(r["lat"], 5),
+                round(r["lon"], 5),
+                codes[r["status"]],
+                strings(r["tooltip"]),
+                strings(r["popup"]),
+            ]
+            for r in control
+        ]
+        payload["cs"] = [list(STATUS_STYLE[status]) for status in STATUS_ORDER]
+    return DateLayers(payload, oblasts, markers, control or [])

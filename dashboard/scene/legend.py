@@ -13,6 +13,8 @@ from dashboard.i18n import category_name, long_date, tr
 from dashboard.scene.palette import ACTIVE_OUTLINE, category_colour, count_colour, legend_bins
 
 TEXT = "#000000"
+AREA_LINE = "#7a0f1c"  # the user's control areas: dashed outline, light fill
+AREA_FILL_CSS = "rgba(178,24,43,0.18)"
 BACKGROUND = "#ffffff"
 
 
@@ -26,6 +28,9 @@ class Legend:
     categories: tuple[tuple[str, str], ...]  # (label, colour) of the markers drawn
     show_outline: bool = True  # some oblast or marker is outlined (an event under way)
     caveats: tuple[str, ...] = ()  # what the events counted say about their own certainty
+    control_title: str = ""  # the settlements' control section (empty: none on the map)
+    control: tuple[tuple[str, str], ...] = ()  # (status words, colour) on the map
+    areas: str = ""  # the user's control areas on the map, with their source and licence
 
     @property
     def has_markers(self) -> bool:
@@ -56,6 +61,8 @@ def build(
     values: list[int] | None = None,
     outlined: bool = True,
     caveats: tuple[str, ...] = (),
+    control: tuple[tuple[str, str], ...] = (),
+    areas: str = "",
 ) -> Legend:
     """The legend of one view: only what is on the map. ``values``: the oblasts' values on
     the date (only their classes are listed; None lists every class); ``categories``: those
@@ -80,6 +87,9 @@ def build(
         categories=tuple((category_name(c, lang), category_colour(c)) for c in categories),
         show_outline=outlined,
         caveats=tuple(caveats),
+        control_title=T("ctl_legend") if control else "",
+        control=tuple(control),
+        areas=areas,
     )
 
 
@@ -124,6 +134,25 @@ def to_html(legend: Legend, scale: float = 1.0) -> str:
             f"<div style='margin-top:{px(8)}'><b>{escape(legend.markers_title)}</b>: "
             f"{escape(legend.markers_text)}{cats}</div>"
         )
+    if legend.control:
+        square = (
+            f"display:inline-block;width:{px(11)};height:{px(11)};border:1px solid #000;"
+            f"margin-right:{px(8)};vertical-align:middle"
+        )
+        rows_ = "".join(
+            f"<div><span style='{square};background:{colour}'></span>{escape(label)}</div>"
+            for label, colour in legend.control
+        )
+        html += (
+            f"<div style='margin-top:{px(8)}'><b>{escape(legend.control_title)}</b>{rows_}</div>"
+        )
+    if legend.areas:
+        patch = (
+            f"display:inline-block;width:{px(24)};height:{px(15)};border:2px dashed {AREA_LINE};"
+            f"background:{AREA_FILL_CSS};margin-right:{px(7)};vertical-align:middle"
+        )
+        text = escape(legend.areas)
+        html += f"<div style='margin-top:{px(8)}'><span style='{patch}'></span>{text}</div>"
     for caveat in legend.caveats:
         html += f"<div style='margin-top:{px(6)};font-style:italic'>{escape(caveat)}</div>"
     return html + "</div>"

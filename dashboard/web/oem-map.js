@@ -30,21 +30,160 @@
 
   OEM.base = function (map, options) {
     state.map = map;
+    // No view given: the five oblasts fill the frame, clear of the time bar (top) and the
+    // scale (bottom), as soon as the frame has a size (an iframe may not be laid out yet);
+    // then every view is kept inside the countries drawn.
+    function frame(tries) {
+      var size = map.getSize();
+      if ((size.x === 0 || size.y === 0) && tries > 0) {
+        map.invalidateSize({ pan: false });
+        window.requestAnimationFrame(function () { frame(tries - 1); });
+        return;
+      }
+      if (options.fit && size.x > 0 && size.y > 0) {
+        map.fitBounds(options.fit, { paddingTopLeft: [12, 52], paddingBottomRight: [12, 28],
+          animate: false });
+        state.fitted = true;
+      }
+      if (options.maxBounds) { map.setMaxBounds(options.maxBounds); }
+      placeLabels(map);
+    }
+    frame(120);
+    // The frame is sized by the page after the map starts (presentation fills the screen):
+    // names are placed again whenever its size settles.
+    if (window.ResizeObserver) {
+      var settle = null;
+      new ResizeObserver(function () {
+        window.clearTimeout(settle);
+        settle = window.setTimeout(function () { map.invalidateSize({ pan: false }); placeLabels(map); }, 150);
+      }).observe(map.getContainer());
+    }
     // markers above the oblasts whatever arrives first (overlayPane is 400, labels 600)
     var pane = map.createPane("oemMarkers");
     pane.style.zIndex = 450;
     pane.style.pointerEvents = "none"; // only the circles take clicks, not the pane's svg
-    (options.labels || []).forEach(function (l) {
-      L.marker([l[0], l[1]], {
-        interactive: false, keyboard: false,
-        icon: L.divIcon({ className: "oem-label", html: l[2], iconSize: [140, 18], iconAnchor: [70, 9] })
+    map.createPane("oemAreas").style.zIndex = 420;  // the user's control areas: over the oblasts
+    var ctlPane = map.createPane("oemControl");  // settlement squares above the markers
+    ctlPane.style.zIndex = 460;
+    var townPane = map.createPane("oemTowns");  // town dots under the markers
+    townPane.style.zIndex = 440;
+    townPane.style.pointerEvents = "none";
+    state.labels = [];
+    (options.labels || []).forEach(function (l) {  // oblast names: placed first
+      var marker = L.marker([l[0], l[1]], {
+        interactive: false, keyboard: false, pane: "markerPane",
+        icon: L.divIcon({ className: "oem-label", html: l[2], iconSize: null, iconAnchor: [0, 0] })
       }).addTo(map);
+      state.labels.push({ marker: marker, rank: -1, centre: true });
+    });
+    (options.towns || []).forEach(function (t) {
+      var dot = L.circleMarker([t[0], t[1]], { pane: "oemTowns", radius: t[3] ? 2.5 : 3.5,
+        color: "#fff", weight: 1, fillColor: "#222", fillOpacity: 1, interactive: false });
+      var marker = L.marker([t[0], t[1]], {
+        interactive: false, keyboard: false, pane: "markerPane",
+        icon: L.divIcon({ className: "oem-town r" + t[3], html: t[2], iconSize: null,
+          iconAnchor: [0, 0] })
+      });
+      state.labels.push({ marker: marker, dot: dot, rank: t[3], centre: false });
+    });
+    map.on("zoomend moveend resize", function () { placeLabels(map); });
+    map.on("popupopen", function () { state.popup = true; closeTooltips(map); });
+    map.on("popupclose", function () { state.popup = false; });
+    map.on("tooltipopen", function (e) {  // a popup open: no hover tooltip on top of it
+      if (state.popup && e.tooltip && e.tooltip._source) { e.tooltip._source.closeTooltip(); }
     });
     if (options.geo) { drawStatic(map, options.geo); return; }
     fetch(options.url).then(function (r) { return r.json(); }).then(function (geo) {
       drawStatic(map, geo);
     });
   };
+
+  function closeTooltips(map) {
+    map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
+  }
+
+  // --- labels -------------------------------------------------------------------------------
+  // Oblast names first, then towns by rank (0: oblast centres and big cities, 1: the towns of
+  // 2022, 2: others), each where it overlaps no label already placed, no event marker, no
+  // settlement square and no control drawn over the map (time bar, zoom, legend); a town's
+  // name tries the four sides of its point, clear of the marker drawn there. Towns of a
+  // rank the zoom does not show yet are left out.
+  var RANK_ZOOM = [0, 6, 7];  // the least zoom at which a rank is named
+
+  function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+
+  function obstacles(map) {
+    var out = [], box = map.getContainer().getBoundingClientRect();
+    map.getContainer().querySelectorAll(
+      ".oem-timebar, .leaflet-control-zoom, .oem-legend, .oem-attrib, .oem-banner, " +
+      ".leaflet-control-scale").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      out.push([r.left - box.left - 4, r.top - box.top - 4, r.right - box.left + 4,
+        r.bottom - box.top + 4]);
+    });
+    return out;
+  }
+
+  function circles(map) {
+    var out = [];
+    Object.keys(state.markers || {}).forEach(function (key) {
+      var m = state.markers[key], p = map.latLngToContainerPoint(m.getLatLng()),
+        r = m.getRadius() + (m.options.weight || 0) / 2;
+      out.push([p.x - r, p.y - r, p.x + r, p.y + r, p.x, p.y, r]);
+    });
+    (state.squares || []).forEach(function (sq) {
+      var p = map.latLngToContainerPoint(sq.getLatLng());
+      out.push([p.x - 6, p.y - 6, p.x + 6, p.y + 6, p.x, p.y, 6]);
+    });
+    return out;
+  }
+
+  function placeLabels(map) {
+    if (!state.labels) { return; }
+    var zoom = map.getZoom(), size = map.getSize(), taken = obstacles(map), round = circles(map);
+    var placed = [];
+    state.labels.forEach(function (l) {
+      var show = l.rank < 0 || zoom >= RANK_ZOOM[l.rank];
+      if (l.dot) {
+        if (show && !map.hasLayer(l.dot)) { l.dot.addTo(map); }
+        if (!show && map.hasLayer(l.dot)) { map.removeLayer(l.dot); }
+      }
+      if (!show) { if (map.hasLayer(l.marker)) { map.removeLayer(l.marker); } return; }
+      if (!map.hasLayer(l.marker)) { l.marker.addTo(map); }
+      var el = l.marker.getElement();
+      if (!el) { return; }
+      el.style.visibility = "hidden";
+      el.style.marginLeft = "0px"; el.style.marginTop = "0px";
+      var w = el.offsetWidth, h = el.offsetHeight, p = map.latLngToContainerPoint(l.marker.getLatLng());
+      var gap = 4;
+      round.forEach(function (c) {  // the marker on this very place: names go round it
+        if (Math.abs(c[4] - p.x) < 3 && Math.abs(c[5] - p.y) < 3) { gap = Math.max(gap, c[6] + 3); }
+      });
+      var spots = l.centre
+        ? [[-w / 2, -h / 2], [-w / 2, -h / 2 - 18], [-w / 2, -h / 2 + 18], [-w / 2 - 40, -h / 2],
+          [-w / 2 + 40, -h / 2], [-w / 2, -h / 2 - 36], [-w / 2, -h / 2 + 36]]
+        : [[gap, -h / 2], [-gap - w, -h / 2], [-w / 2, -gap - h], [-w / 2, gap],
+          [gap * 0.7, -gap * 0.7 - h], [gap * 0.7, gap * 0.7], [-gap * 0.7 - w, -gap * 0.7 - h],
+          [-gap * 0.7 - w, gap * 0.7]];
+      for (var i = 0; i < spots.length; i++) {
+        var b = [p.x + spots[i][0], p.y + spots[i][1], p.x + spots[i][0] + w, p.y + spots[i][1] + h];
+        if (b[0] < 0 || b[1] < 0 || b[2] > size.x || b[3] > size.y) { continue; }
+        var own = function (c) {  // the marker at this town's own point does not block it
+          return Math.abs(c[4] - p.x) < 3 && Math.abs(c[5] - p.y) < 3;
+        };
+        var hit = placed.some(function (q) { return overlaps(b, q); }) ||
+          taken.some(function (q) { return overlaps(b, q); }) ||
+          round.some(function (c) { return !own(c) && overlaps(b, c); });
+        if (!hit) {
+          el.style.marginLeft = spots[i][0] + "px"; el.style.marginTop = spots[i][1] + "px";
+          el.style.visibility = "visible";
+          placed.push(b);
+          return;
+        }
+      }
+    });
+  }
+  OEM.placeLabels = function () { if (state.map) { placeLabels(state.map); } };
 
   function styleOblasts(p) {
     var s = p.s;
@@ -84,7 +223,11 @@
     var drawn = state.drawn;
     if (!(drawn && p.k && drawn.k === p.k && drawn.date === p.date)) {
       drawMarkers(map, p);
+      drawControl(map, p);
+      drawAreas(map, p);
       state.drawn = { k: p.k, date: p.date };
+      placeLabels(map);
+      window.setTimeout(function () { placeLabels(map); }, 400);
     }
     if (p.legend) {
       var legend = container.querySelector(".oem-legend");
@@ -118,7 +261,7 @@
       } else {
         marker = L.circleMarker([m[0], m[1]], L.extend({ pane: "oemMarkers" }, style));
         marker.bindTooltip(tip, { sticky: true });
-        marker.bindPopup(popupOf, { maxWidth: 380 });
+        marker.bindPopup(popupOf, { maxWidth: 380, autoPanPaddingTopLeft: [20, 80] });
         group.addLayer(marker);
       }
       marker._oemStyle = styleKeys[m[2]];
@@ -128,6 +271,40 @@
     });
     Object.keys(old).forEach(function (key) { group.removeLayer(old[key]); });
     state.markers = next;
+  }
+
+  // Settlements' control on the date: a small square per settlement, coloured by status,
+  // whose popup gives its history with sources (dashboard/scene/control.py).
+  function drawControl(map, p) {
+    (state.squares || []).forEach(function (sq) { map.removeLayer(sq); });
+    state.squares = [];
+    (p.c || []).forEach(function (c) {
+      var colours = p.cs[c[2]];
+      var sq = L.marker([c[0], c[1]], {
+        pane: "oemControl", keyboard: false,
+        icon: L.divIcon({ className: "", iconSize: [9, 9], iconAnchor: [4.5, 4.5],
+          html: "<div class='oem-ctl' style='background:" + colours[0] + ";border-color:" +
+            colours[1] + "'></div>" })
+      });
+      sq.bindTooltip(p.s[c[3]], { sticky: true });
+      sq.bindPopup(p.s[c[4]], { maxWidth: 380, autoPanPaddingTopLeft: [20, 80] });
+      sq.addTo(map);
+      state.squares.push(sq);
+    });
+  }
+
+  // The control areas of the user's own file in force on the date (dashboard/ingest/areas.py).
+  function drawAreas(map, p) {
+    if (state.areas) { map.removeLayer(state.areas); state.areas = null; }
+    if (!p.a) { return; }
+    state.areas = L.geoJSON(p.a, {
+      pane: "oemAreas",
+      style: function () {
+        return { color: "#7a0f1c", weight: 1.5, dashArray: "6 4", fillColor: "#b2182b",
+          fillOpacity: 0.18 };
+      },
+      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.tip, { sticky: true }); }
+    }).addTo(map);
   }
 
   OEM.DateLayer = L.Layer.extend({

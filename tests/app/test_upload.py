@@ -89,7 +89,7 @@ def test_fatalities_colour_the_oblasts(acled_page):
 def test_events_outside_the_five_are_counted_and_drawn_on_request(acled_page):
     app = acled_page
     summary = next(d for d in app.dataframe if "Under way" in d.value.columns).value
-    assert summary.set_index("Oblast").loc["Elsewhere / national / international", "Events"] == 1
+    assert summary.set_index("Oblast").loc["Elsewhere", "Events"] == 1
     view = session.drawn(app.session_state).view
     args = (view.shown, view.active)
     hidden = maps.markers_layer(*args).data["features"]

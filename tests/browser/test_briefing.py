@@ -102,7 +102,7 @@ def test_playback_advances_the_date_without_reloading_the_map(browser, server):
         )
         page.get_by_role("button", name="▶ Play").click()
         expect(page.locator(BANNER)).to_contain_text("23 September 2022", timeout=20_000)
-        page.get_by_role("button", name="⏸ Pause").click()
+        page.get_by_role("button", name="‖ Pause").click()
         shown = page.evaluate("window.__dates")
         firsts = [
             min(i for i, text in enumerate(shown) if day in text)
@@ -180,8 +180,8 @@ def test_every_control_works_from_the_keyboard(browser, server):
         expect(page.locator(".oem-date-banner")).to_contain_text("25 September 2022")
         page.get_by_role("button", name="▶ Play").focus()
         page.keyboard.press("Space")
-        expect(page.get_by_role("button", name="⏸ Pause")).to_be_visible()
-        page.get_by_role("button", name="⏸ Pause").focus()
+        expect(page.get_by_role("button", name="‖ Pause")).to_be_visible()
+        page.get_by_role("button", name="‖ Pause").focus()
         page.keyboard.press("Space")
         expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
         # after all these reruns, the untouched map's default view is still not in the link
