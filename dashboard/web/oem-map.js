@@ -154,7 +154,8 @@
       if (!el) { return; }
       el.style.visibility = "hidden";
       el.style.marginLeft = "0px"; el.style.marginTop = "0px";
-      var w = el.offsetWidth, h = el.offsetHeight, p = map.latLngToContainerPoint(l.marker.getLatLng());
+      var rect = el.getBoundingClientRect();  // fractional pixels, plus a pixel of air
+      var w = rect.width + 2, h = rect.height + 1, p = map.latLngToContainerPoint(l.marker.getLatLng());
       var gap = 4;
       round.forEach(function (c) {  // the marker on this very place: names go round it
         if (Math.abs(c[4] - p.x) < 3 && Math.abs(c[5] - p.y) < 3) { gap = Math.max(gap, c[6] + 3); }
