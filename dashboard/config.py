@@ -12,6 +12,7 @@ EVENTS_CSV = DATA_DIR / "events.csv"
 UCDP_CSV = DATA_DIR / "ucdp" / "ucdp-ged-ukraine.csv"  # scripts/build_ucdp.py
 CONTROL_CSV = DATA_DIR / "control.csv"  # who held which settlement when (ingest.control)
 TOWNS_GEOJSON = GEO_DIR / "towns.geojson"  # scripts/build_towns.py
+WATER_GEOJSON = GEO_DIR / "water.geojson"  # scripts/build_water.py
 OBLASTS_DISPLAY = GEO_DIR / "oblasts.geojson"
 OBLASTS_FULL = GEO_DIR / "oblasts_full.geojson"
 CONTEXT_GEOJSON = GEO_DIR / "context.geojson"

@@ -58,7 +58,7 @@ def place_names(image, frame, unit: float, labels, towns, markers, squares, take
             return
 
     big = font(round(16 * unit), bold=True)
-    steps = (0, -20, 20, -40, 40)
+    steps = (0, -18, 18, -36, 36)  # no further: the name would fall on a neighbour
     for feature in labels:
         lon, lat = feature["geometry"]["coordinates"][:2]
         x, y = frame.project(lon, lat)
@@ -69,7 +69,7 @@ def place_names(image, frame, unit: float, labels, towns, markers, squares, take
             y,
             big,
             lambda w, h: [
-                (-w / 2 + dx * unit, -h / 2 + dy * unit) for dy in steps for dx in (0, -50, 50)
+                (-w / 2 + dx * unit, -h / 2 + dy * unit) for dy in steps for dx in (0, -40, 40)
             ],
             lambda c: False,
             "#555555",

@@ -208,6 +208,7 @@ def render(
     towns: list | None = None,
     squares: list[dict] | None = None,
     areas: list | None = None,
+    water: list[dict] | None = None,
 ) -> Slide:
     """The slide: banner (title, date, window), map, legend box, attribution line.
 
@@ -229,6 +230,7 @@ def render(
     painter = _Painter(size, frame)
     painter.polygons(context)
     painter.polygons(oblasts)
+    painter.polygons(water or [])
     painter.polygons(
         [
             {"type": "Feature", "geometry": a.geometry, "properties": {"_style": AREA_STYLE}}
@@ -294,4 +296,5 @@ def of_scene(scene, regions: Regions, size: tuple[int, int]) -> Slide:
         towns=static["town_list"],
         squares=scene.layers.control,
         areas=scene.layers.areas,
+        water=static["water"]["features"],
     )

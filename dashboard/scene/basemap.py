@@ -9,7 +9,7 @@ import json
 from html import escape
 
 from dashboard import caches
-from dashboard.config import FIVE_OBLASTS, TOWNS_GEOJSON
+from dashboard.config import FIVE_OBLASTS, TOWNS_GEOJSON, WATER_GEOJSON
 from dashboard.geo.regions import Regions
 from dashboard.i18n import map_label
 
@@ -53,6 +53,9 @@ def static_features(regions: Regions, lang: str = "en") -> dict[str, dict]:
         else:
             style = {"color": "#b5b5b5", "weight": 0.8, "fillColor": "#fbfbf8", "fillOpacity": 1}
         context_features.append(_feature(f["geometry"], _style=style))
+    # Reservoirs and lakes (scripts/build_water.py): drawn over the oblasts' fill.
+    water_style = {"color": "#8fb0cc", "weight": 0.6, "fillColor": WATER, "fillOpacity": 1}
+    water = [_feature(f["geometry"], _style=water_style) for f in _water()]
     # Draw neighbours first, then Ukraine's oblasts, then the national outline on top.
     order = {"#ececec": 0, "#fbfbf8": 1}
     context_features.sort(key=lambda f: order.get(f["properties"]["_style"].get("fillColor"), 2))
@@ -79,6 +82,7 @@ def static_features(regions: Regions, lang: str = "en") -> dict[str, dict]:
         "town_list": towns,
         "context": {"type": "FeatureCollection", "features": context_features},
         "oblasts": {"type": "FeatureCollection", "features": oblasts},
+        "water": {"type": "FeatureCollection", "features": water},
         "labels": {"type": "FeatureCollection", "features": labels},
         "label_list": [
             [
@@ -93,6 +97,16 @@ def static_features(regions: Regions, lang: str = "en") -> dict[str, dict]:
     return cached
 
 
+WATER = "#dfe9f2"  # as the sea (.leaflet-container in render/leaflet.py MAP_CSS)
+
+
+def _water() -> list[dict]:
+    """data/geo/water.geojson (scripts/build_water.py); [] without it."""
+    if not WATER_GEOJSON.exists():
+        return []
+    return json.loads(WATER_GEOJSON.read_text(encoding="utf-8"))["features"]
+
+
 def _towns() -> list[dict]:
     """data/geo/towns.geojson (scripts/build_towns.py): names, points, rank; [] without it."""
     if not TOWNS_GEOJSON.exists():
@@ -103,4 +117,4 @@ def _towns() -> list[dict]:
 def static_geo(regions: Regions, lang: str = "en") -> dict:
     """What the client draws once: the styled context and the five oblasts' shapes."""
     static = static_features(regions, lang)
-    return {"context": static["context"], "oblasts": static["oblasts"]}
+    return {"context": static["context"], "oblasts": static["oblasts"], "water": static["water"]}

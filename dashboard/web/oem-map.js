@@ -23,6 +23,12 @@
       style: function () { return { fillOpacity: 0, opacity: 0, weight: 1 }; },
       onEachFeature: function (f, layer) { state.oblasts[f.properties.iso_code] = layer; }
     }).addTo(map);
+    if (geo.water) {  // reservoirs over the oblasts' fill (the Kakhovka reservoir as in 2022)
+      L.geoJSON(geo.water, {
+        pane: "oemWater", interactive: false,
+        style: function (f) { return f.properties._style || {}; }
+      }).addTo(map);
+    }
     state.ready = true;
     if (state.current) { styleOblasts(state.current.payload); }
     document.documentElement.setAttribute("data-oem-ready", "1");
@@ -62,6 +68,9 @@
     var pane = map.createPane("oemMarkers");
     pane.style.zIndex = 450;
     pane.style.pointerEvents = "none"; // only the circles take clicks, not the pane's svg
+    var waterPane = map.createPane("oemWater");  // reservoirs: over the oblasts' fill
+    waterPane.style.zIndex = 410;
+    waterPane.style.pointerEvents = "none";
     map.createPane("oemAreas").style.zIndex = 420;  // the user's control areas: over the oblasts
     var ctlPane = map.createPane("oemControl");  // settlement squares above the markers
     ctlPane.style.zIndex = 460;
@@ -109,6 +118,11 @@
   // name tries the four sides of its point, clear of the marker drawn there. Towns of a
   // rank the zoom does not show yet are left out.
   var RANK_ZOOM = [0, 6, 7];  // the least zoom at which a rank is named
+  // Where an oblast's name may go around its point, nearest first (pixels).
+  var CENTRE_SPOTS = [];
+  [0, -18, 18, -36, 36].forEach(function (dy) {  // no further: it would name a neighbour
+    [0, -40, 40].forEach(function (dx) { CENTRE_SPOTS.push([dx, dy]); });
+  });
 
   function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
 
@@ -160,9 +174,7 @@
       round.forEach(function (c) {  // the marker on this very place: names go round it
         if (Math.abs(c[4] - p.x) < 3 && Math.abs(c[5] - p.y) < 3) { gap = Math.max(gap, c[6] + 3); }
       });
-      var spots = l.centre
-        ? [[-w / 2, -h / 2], [-w / 2, -h / 2 - 18], [-w / 2, -h / 2 + 18], [-w / 2 - 40, -h / 2],
-          [-w / 2 + 40, -h / 2], [-w / 2, -h / 2 - 36], [-w / 2, -h / 2 + 36]]
+      var spots = l.centre ? CENTRE_SPOTS.map(function (d) { return [d[0] - w / 2, d[1] - h / 2]; })
         : [[gap, -h / 2], [-gap - w, -h / 2], [-w / 2, -gap - h], [-w / 2, gap],
           [gap * 0.7, -gap * 0.7 - h], [gap * 0.7, gap * 0.7], [-gap * 0.7 - w, -gap * 0.7 - h],
           [-gap * 0.7 - w, gap * 0.7]];

@@ -160,3 +160,25 @@ def test_a_users_dated_control_areas_show_the_polygon_in_force(offline_page, ser
         frame.locator(".oem-tb-next").click()
     frame.locator("[data-oem-date='2022-11-11']").wait_for(timeout=30_000)
     assert frame.locator(".leaflet-oemAreas-pane path").count() == 0
+
+
+def test_an_open_popup_keeps_clear_of_the_time_bar_and_no_tooltip_covers_it(browser, server):
+    context, page = sized_page(browser, 1366, 768)
+    page.goto(f"{server}/?date=2022-09-10&window=30")
+    map_frame(page)
+    frame = iframe(page)
+    frame.evaluate(
+        """() => { const m = Object.values(OEM.state.markers)[0]; m.openPopup();
+                   m.openTooltip(); }"""
+    )
+    page.wait_for_timeout(800)  # the map pans the popup into view
+    popup = frame.evaluate(
+        "() => document.querySelector('.leaflet-popup').getBoundingClientRect().toJSON()"
+    )
+    bar = frame.evaluate(
+        "() => document.querySelector('.oem-timebar').getBoundingClientRect().toJSON()"
+    )
+    apart = popup["top"] >= bar["bottom"] or popup["right"] <= bar["left"]
+    assert apart, (popup, bar)
+    assert frame.evaluate("() => document.querySelectorAll('.leaflet-tooltip').length") == 0
+    context.close()

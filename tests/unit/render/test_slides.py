@@ -237,3 +237,19 @@ def test_snapshot_refuses_unusable_input(tmp_path, capsys):
 def test_snapshot_date_outside_the_data_is_moved_with_a_notice(tmp_path, capsys):
     assert snapshot.main(["date=2030-01-01", "-o", str(tmp_path / "late.png")]) == 0
     assert "outside the data" in capsys.readouterr().err
+
+
+def test_reservoirs_and_towns_are_part_of_the_static_map(regions):
+    """Issue 17: the Kakhovka reservoir and the towns of 2022 travel with the map, offline."""
+    from dashboard.scene import basemap
+
+    static = basemap.static_features(regions, "uk")
+    water = static["water"]["features"]
+    assert len(water) >= 5
+    from shapely.geometry import Point, shape
+
+    kakhovka = Point(34.07, 47.34)  # in the reservoir, across from Enerhodar
+    assert any(shape(f["geometry"]).contains(kakhovka) for f in water)
+    names = {t[2] for t in static["town_list"]}
+    assert {"Херсон", "Маріуполь", "Ізюм", "Мелітополь", "Сєвєродонецьк"} <= names
+    assert "water" in basemap.static_geo(regions, "en")
