@@ -6,7 +6,7 @@ from __future__ import annotations
 from streamlit_folium import st_folium
 
 from dashboard.geo.regions import Regions
-from dashboard.page import session
+from dashboard.page import data, session
 from dashboard.render import leaflet
 from dashboard.scene.basemap import CENTER, ZOOM
 from dashboard.state import transitions
@@ -43,6 +43,7 @@ def draw(the_scene, regions: Regions, height: int, present: bool) -> None:
             the_scene.lang,
             center=(lat, lon) if lat is not None else None,
             zoom=zoom,
+            control=data.control_table(),
         ),
         key=key,
         feature_group_to_add=leaflet.feature_group(the_scene.layers, the_scene.controls),
@@ -51,12 +52,13 @@ def draw(the_scene, regions: Regions, height: int, present: bool) -> None:
         use_container_width=True,
     )
     reported = protocol.parse_view(out)
-    # A map opened with no view fits the five oblasts to its own size (the client does it):
-    # the first view it reports is then that map's default, and a link carries a view only
-    # once the user has moved away from it.
+    # A map opened with no view fits the five oblasts to its own size, and its client says
+    # which view that gave (``protocol.parse_fit``): that is this map's default, so a link
+    # carries a view only once the user has moved away from it.
+    fitted = protocol.parse_fit(out)
+    if fitted is not None and lat is None:
+        session.put("_map_fit", (key, fitted))
+        session.apply_view(transitions.forget_view, fitted)
     fit = session.value("_map_fit")
-    if lat is None and reported is not None and (fit is None or fit[0] != key):
-        session.put("_map_fit", (key, reported))
-        fit = session.value("_map_fit")
     default = fit[1] if fit is not None and fit[0] == key and lat is None else (*CENTER, ZOOM)
     session.apply_view(transitions.move_map, reported, default)

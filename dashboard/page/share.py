@@ -53,7 +53,7 @@ def panel(view: ViewState, inputs: scene.Inputs, link: str, uploaded: bool, T) -
 
     def html() -> bytes:
         made = scene.of_state(view, replace(inputs, overlay="full"))
-        return standalone_html(made, inputs.regions)
+        return standalone_html(made, inputs.regions, inputs.control)
 
     cols[-1].download_button(
         T("html"),

@@ -9,16 +9,23 @@ from dashboard.geo.regions import Regions
 from dashboard.render import assets, leaflet
 
 
-def standalone_html(scene, regions: Regions) -> bytes:
+def standalone_html(scene, regions: Regions, control=None) -> bytes:
     """One HTML file with this map (``scene.build.Scene``), Leaflet inlined.
 
-    Build ``scene`` with ``overlay="full"`` so the legend and the date travel with the map.
+    Build ``scene`` with ``overlay="full"`` so the legend and the date travel with the map;
+    ``control``: the control table whose settlements' histories the popups show.
     """
     zoom = None
     if scene.center is not None:
         zoom = scene.zoom if scene.zoom is not None else leaflet.ZOOM
     m = leaflet.base_map(
-        regions, scene.tiles, scene.lang, center=scene.center, zoom=zoom, inline=True
+        regions,
+        scene.tiles,
+        scene.lang,
+        center=scene.center,
+        zoom=zoom,
+        inline=True,
+        control=control,
     )
     m.default_js = []
     m.default_css = []

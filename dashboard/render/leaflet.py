@@ -133,6 +133,7 @@ def base_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     inline: bool = False,
+    control=None,
 ) -> folium.Map:
     """The map that never changes with the date: context, oblast shapes, labels, assets.
     ``center`` (lat, lon) and ``zoom`` are where it opens; without them the client fits the
@@ -165,11 +166,12 @@ def base_map(
     if center is None:  # no view given: fit the five oblasts to whatever size the map has
         options["fit"] = basemap.FIT_BOUNDS
     if inline:
-        options["geo"] = basemap.static_geo(regions, lang)
+        options["geo"] = basemap.static_geo(regions, lang, control)
     else:
-        if "url" not in static:  # published once per Regions and language
-            static["url"] = assets.geo_url(basemap.static_geo(regions, lang))
-        options["url"] = static["url"]
+        name = ("url", id(control))  # published once per Regions, language and control table
+        if name not in static:
+            static[name] = assets.geo_url(basemap.static_geo(regions, lang, control))
+        options["url"] = static[name]
     ClientBase(options).add_to(m)
     return m
 

@@ -114,7 +114,15 @@ def _towns() -> list[dict]:
     return json.loads(TOWNS_GEOJSON.read_text(encoding="utf-8"))["features"]
 
 
-def static_geo(regions: Regions, lang: str = "en") -> dict:
-    """What the client draws once: the styled context and the five oblasts' shapes."""
+def static_geo(regions: Regions, lang: str = "en", control=None) -> dict:
+    """What the client draws once: the styled context, the five oblasts' shapes, the water,
+    and each settlement's control history (``scene.control.histories``)."""
+    from dashboard.scene.control import histories
+
     static = static_features(regions, lang)
-    return {"context": static["context"], "oblasts": static["oblasts"], "water": static["water"]}
+    return {
+        "context": static["context"],
+        "oblasts": static["oblasts"],
+        "water": static["water"],
+        "control": histories(control, lang),
+    }

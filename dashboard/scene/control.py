@@ -37,17 +37,43 @@ def _tooltip(row, name: str, lang: str) -> str:
     return f"{escape(name)}: {escape(words)}"
 
 
-def _history(table: ControlTable, row, name: str, day, lang: str) -> str:
-    """The settlement's status on the date, then every change with its source."""
+def place_key(lat: float, lon: float) -> str:
+    """How the client finds a settlement's history: its point, as the payload rounds it."""
+    return f"{round(float(lat), 5)},{round(float(lon), 5)}"
+
+
+_HISTORIES: dict = {}  # (id(table), lang) -> (table, {place key: history HTML})
+
+
+def histories(table: ControlTable | None, lang: str) -> dict[str, str]:
+    """Per settlement (``place_key``): its history with sources, as escaped HTML. It does not
+    change with the date, so it travels once, with the map's static geometry; a date's payload
+    only says the status on that date (``control_rows``)."""
+    if table is None or table.rows.empty:
+        return {}
+    held = _HISTORIES.get((id(table), lang))
+    if held is not None and held[0] is table:
+        return held[1]
+    out = {}
+    for _, group in table.rows.groupby("settlement", sort=False):
+        first = group.iloc[0]
+        out[place_key(first["lat"], first["lon"])] = _history(group, first, lang)
+    _HISTORIES[(id(table), lang)] = (table, out)
+    return out
+
+
+def _history(history: pd.DataFrame, first, lang: str) -> str:
+    """A settlement's names, then every change with its source."""
     T = tr(lang)
-    history = table.rows[table.rows["settlement"] == row["settlement"]]
-    other = row["settlement_uk"] if lang == "en" else row["settlement"]
-    head = (
-        f"<h4>{escape(name)} · {escape(other)}</h4>"
-        f"<div>{escape(T('ctl_on', date=long_date(day, lang)))}: "
-        f"<b>{escape(status_words(row['status'], lang))}</b></div>"
+    name, other = (
+        (first["settlement"], first["settlement_uk"])
+        if lang == "en"
+        else (first["settlement_uk"], first["settlement"])
     )
-    items = [f"<div class='oem-meta'>{escape(T('ctl_before'))}</div>"]
+    items = [
+        f"<h4>{escape(name)} · {escape(other)}</h4>",
+        f"<div class='oem-meta'>{escape(T('ctl_before'))}</div>",
+    ]
     for change in history.itertuples():
         when = short_date(change.date, lang)
         if change.date_precision != "day":
@@ -68,11 +94,21 @@ def _history(table: ControlTable, row, name: str, day, lang: str) -> str:
             f"</b>{claim}</div>{notes}<div>{escape(T('source'))}: {link}</div></div>"
         )
     items.append(f"<div class='oem-meta'>{escape(T('ctl_not_front'))}</div>")
-    return f"<div class='oem-pop'>{head}{''.join(items)}</div>"
+    return "".join(items)
+
+
+def status_line(status: str, day, lang: str) -> str:
+    """'Status on 12 November 2022: under Ukrainian control', escaped."""
+    T = tr(lang)
+    return (
+        f"<div>{escape(T('ctl_on', date=long_date(day, lang)))}: "
+        f"<b>{escape(status_words(status, lang))}</b></div>"
+    )
 
 
 def control_rows(table: ControlTable | None, day, lang: str) -> list[dict]:
-    """Per settlement: lat, lon, status, escaped tooltip and popup HTML for ``day``."""
+    """Per settlement on ``day``: lat, lon, status, the escaped tooltip, and the popup: the
+    status line for the date (``line``) above the history (``histories``, keyed by ``key``)."""
     if table is None or table.rows.empty:
         return []
     out = []
@@ -84,10 +120,16 @@ def control_rows(table: ControlTable | None, day, lang: str) -> list[dict]:
                 "lon": row["lon"],
                 "status": row["status"],
                 "tooltip": _tooltip(row, name, lang),
-                "popup": _history(table, row, name, day, lang),
+                "line": status_line(row["status"], day, lang),
+                "key": place_key(row["lat"], row["lon"]),
             }
         )
     return out
+
+
+def popup_html(row: dict, table: ControlTable, lang: str) -> str:
+    """The whole popup of one settlement, as the client joins it (tests, the HTML file)."""
+    return f"<div class='oem-pop'>{row['line']}{histories(table, lang)[row['key']]}</div>"
 
 
 def legend_entries(rows: list[dict], lang: str) -> tuple[tuple[str, str], ...]:

@@ -11,8 +11,10 @@ The payload (one JSON object per date; ``timebar.protocol`` documents the keys t
   1 when the event is under way on the date).
 - ``t``: ``now`` and ``source`` words (indexes into ``s``).
 - ``a``: the control areas of the user's file in force on the date (GeoJSON; ``tip`` escaped).
-- ``c``: per settlement of the control table ``[lat, lon, status, tooltip, popup]`` (status
-  indexes ``cs``, the ``[fill, border]`` of each of ``scene.control.STATUS_ORDER``).
+- ``c``: per settlement of the control table ``[lat, lon, status, tooltip, status line]``
+  (status indexes ``cs``, the ``[fill, border]`` of each of ``scene.control.STATUS_ORDER``); the
+  popup is the status line above the settlement's history, which the static geometry carries
+  (``control``, keyed ``"lat,lon"``).
 - ``legend``: the legend's HTML, when the legend is drawn over the map (presentation).
 """
 
@@ -390,7 +392,7 @@ def date_group(
                 round(r["lon"], 5),
                 codes[r["status"]],
                 strings(r["tooltip"]),
-                strings(r["popup"]),
+                strings(r["line"]),
             ]
             for r in control
         ]

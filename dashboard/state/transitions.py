@@ -112,6 +112,14 @@ def move_map(
     return replace(view, lat=lat, lon=lon, zoom=zoom)
 
 
+def forget_view(view: ViewState, fitted: tuple[float, float, int]) -> ViewState:
+    """The map's own fit is not a place the user chose: a view held that is the fit (within a
+    few pixels, as ``same_view``) is dropped, and the link carries none."""
+    if view.lat is not None and same_view(view.map_view, fitted):
+        return replace(view, lat=None, lon=None, zoom=None)
+    return view
+
+
 def link_data(
     view: ViewState, page: PageState, categories: list[str], fatalities: bool
 ) -> tuple[ViewState, PageState]:

@@ -67,6 +67,17 @@ def parse_report(value: object) -> tuple[str, Date | None] | None:
     return report_id, day
 
 
+def parse_fit(value: object) -> tuple[float, float, int] | None:
+    """The view the map's client gave itself by fitting the five oblasts (its ``fit`` key:
+    lat, lng, zoom), as ``parse_view`` rounds it; None when the value has none."""
+    if not isinstance(value, dict) or not isinstance(value.get("fit"), dict):
+        return None
+    fit = value["fit"]
+    return parse_view(
+        {"center": {"lat": fit.get("lat"), "lng": fit.get("lng")}, "zoom": fit.get("zoom")}
+    )
+
+
 def parse_view(value: object) -> tuple[float, float, int] | None:
     """Where the user left the map (lat, lon rounded to 4 places, zoom), or None."""
     if not isinstance(value, dict):

@@ -14,6 +14,7 @@
   OEM.state = state;
 
   function drawStatic(map, geo) {
+    state.histories = geo.control || {};
     L.geoJSON(geo.context, {
       interactive: false,
       style: function (f) { return f.properties._style || {}; }
@@ -50,6 +51,7 @@
         map.fitBounds(options.fit, { paddingTopLeft: [12, 52], paddingBottomRight: [12, 28],
           animate: false });
         state.fitted = true;
+        tellFit(map);
       }
       if (options.maxBounds) { map.setMaxBounds(options.maxBounds); }
       placeLabels(map);
@@ -81,7 +83,8 @@
     (options.labels || []).forEach(function (l) {  // oblast names: placed first
       var marker = L.marker([l[0], l[1]], {
         interactive: false, keyboard: false, pane: "markerPane",
-        icon: L.divIcon({ className: "oem-label", html: l[2], iconSize: null, iconAnchor: [0, 0] })
+        icon: L.divIcon({ className: "oem-label", html: "<span>" + l[2] + "</span>", iconSize: null,
+          iconAnchor: [0, 0] })
       }).addTo(map);
       state.labels.push({ marker: marker, rank: -1, centre: true });
     });
@@ -90,8 +93,8 @@
         color: "#fff", weight: 1, fillColor: "#222", fillOpacity: 1, interactive: false });
       var marker = L.marker([t[0], t[1]], {
         interactive: false, keyboard: false, pane: "markerPane",
-        icon: L.divIcon({ className: "oem-town r" + t[3], html: t[2], iconSize: null,
-          iconAnchor: [0, 0] })
+        icon: L.divIcon({ className: "oem-town r" + t[3], html: "<span>" + t[2] + "</span>",
+          iconSize: null, iconAnchor: [0, 0] })
       });
       state.labels.push({ marker: marker, dot: dot, rank: t[3], centre: false });
     });
@@ -106,6 +109,24 @@
       drawStatic(map, geo);
     });
   };
+
+  // The page learns which view the fit gave this map (timebar/protocol.py parse_fit), so an
+  // untouched map's view stays out of the link. Sent after the map component's own report of
+  // the move (debounced 250 ms), so this value is the one the page reads last.
+  function tellFit(map) {
+    if (window.parent === window) { return; }  // a standalone file: nobody to tell
+    var c = map.getCenter(), z = map.getZoom();
+    window.setTimeout(function () {
+      var now = map.getCenter();
+      if (map.getZoom() !== z || Math.abs(now.lat - c.lat) > 1e-6 || Math.abs(now.lng - c.lng) > 1e-6) {
+        return;  // the user has moved it already
+      }
+      window.parent.postMessage({
+        isStreamlitMessage: true, type: "streamlit:setComponentValue", dataType: "json",
+        value: { center: { lat: c.lat, lng: c.lng }, zoom: z, fit: { lat: c.lat, lng: c.lng, zoom: z } }
+      }, "*");
+    }, 600);
+  }
 
   function closeTooltips(map) {
     map.eachLayer(function (layer) { if (layer.closeTooltip) { layer.closeTooltip(); } });
@@ -154,47 +175,73 @@
 
   function placeLabels(map) {
     if (!state.labels) { return; }
-    var zoom = map.getZoom(), size = map.getSize(), taken = obstacles(map), round = circles(map);
-    var placed = [];
-    state.labels.forEach(function (l) {
+    var zoom = map.getZoom(), size = map.getSize();
+    var shown = state.labels.filter(function (l) {
       var show = l.rank < 0 || zoom >= RANK_ZOOM[l.rank];
       if (l.dot) {
         if (show && !map.hasLayer(l.dot)) { l.dot.addTo(map); }
         if (!show && map.hasLayer(l.dot)) { map.removeLayer(l.dot); }
       }
-      if (!show) { if (map.hasLayer(l.marker)) { map.removeLayer(l.marker); } return; }
-      if (!map.hasLayer(l.marker)) { l.marker.addTo(map); }
-      var el = l.marker.getElement();
-      if (!el) { return; }
-      el.style.visibility = "hidden";
-      el.style.marginLeft = "0px"; el.style.marginTop = "0px";
-      var rect = el.getBoundingClientRect();  // fractional pixels, plus a pixel of air
-      var w = rect.width + 2, h = rect.height + 1, p = map.latLngToContainerPoint(l.marker.getLatLng());
-      var gap = 4;
+      if (!show) { if (map.hasLayer(l.marker)) { map.removeLayer(l.marker); } return false; }
+      if (!map.hasLayer(l.marker)) {
+        l.marker.addTo(map);
+        l.marker.getElement().style.visibility = "hidden";
+      }
+      return true;
+    });
+    // Reads first (a name's size is measured once: it never changes), then writes, so a step
+    // costs one layout, not one per name.
+    shown.forEach(function (l) {
+      if (l.w === undefined) {
+        // The text's own box (an inline span): the icon's div may still be a full-width block
+        // while Leaflet's stylesheet loads. Fractional pixels, plus a pixel of air.
+        var rect = l.marker.getElement().firstChild.getBoundingClientRect();
+        if (rect.width > 0) { l.w = rect.width + 2; l.h = rect.height + 1; }
+      }
+    });
+    var taken = obstacles(map), round = circles(map), placed = [], moves = [];
+    var measured = shown.filter(function (l) { return l.w !== undefined; });
+    if (measured.length < shown.length && (state.retries = (state.retries || 0) + 1) < 50) {
+      placeSoon(map);  // not laid out yet (a frame still hidden): try again shortly
+    }
+    shown = measured;
+    shown.forEach(function (l) {
+      var w = l.w, h = l.h, p = map.latLngToContainerPoint(l.marker.getLatLng()), gap = 4;
+      var own = function (c) { return Math.abs(c[4] - p.x) < 3 && Math.abs(c[5] - p.y) < 3; };
       round.forEach(function (c) {  // the marker on this very place: names go round it
-        if (Math.abs(c[4] - p.x) < 3 && Math.abs(c[5] - p.y) < 3) { gap = Math.max(gap, c[6] + 3); }
+        if (own(c)) { gap = Math.max(gap, c[6] + 3); }
       });
       var spots = l.centre ? CENTRE_SPOTS.map(function (d) { return [d[0] - w / 2, d[1] - h / 2]; })
         : [[gap, -h / 2], [-gap - w, -h / 2], [-w / 2, -gap - h], [-w / 2, gap],
           [gap * 0.7, -gap * 0.7 - h], [gap * 0.7, gap * 0.7], [-gap * 0.7 - w, -gap * 0.7 - h],
           [-gap * 0.7 - w, gap * 0.7]];
-      for (var i = 0; i < spots.length; i++) {
+      var chosen = null;
+      for (var i = 0; i < spots.length && !chosen; i++) {
         var b = [p.x + spots[i][0], p.y + spots[i][1], p.x + spots[i][0] + w, p.y + spots[i][1] + h];
         if (b[0] < 0 || b[1] < 0 || b[2] > size.x || b[3] > size.y) { continue; }
-        var own = function (c) {  // the marker at this town's own point does not block it
-          return Math.abs(c[4] - p.x) < 3 && Math.abs(c[5] - p.y) < 3;
-        };
         var hit = placed.some(function (q) { return overlaps(b, q); }) ||
           taken.some(function (q) { return overlaps(b, q); }) ||
           round.some(function (c) { return !own(c) && overlaps(b, c); });
-        if (!hit) {
-          el.style.marginLeft = spots[i][0] + "px"; el.style.marginTop = spots[i][1] + "px";
-          el.style.visibility = "visible";
-          placed.push(b);
-          return;
-        }
+        if (!hit) { chosen = spots[i]; placed.push(b); }
+      }
+      moves.push([l, chosen]);
+    });
+    moves.forEach(function (m) {
+      var el = m[0].marker.getElement();
+      if (m[1]) {
+        el.style.marginLeft = m[1][0] + "px"; el.style.marginTop = m[1][1] + "px";
+        el.style.visibility = "visible";
+      } else {
+        el.style.visibility = "hidden";
       }
     });
+  }
+
+  // While the user steps through dates, names are placed once the steps pause.
+  var placing = null;
+  function placeSoon(map) {
+    window.clearTimeout(placing);
+    placing = window.setTimeout(function () { placeLabels(map); }, 150);
   }
   OEM.placeLabels = function () { if (state.map) { placeLabels(state.map); } };
 
@@ -239,8 +286,7 @@
       drawControl(map, p);
       drawAreas(map, p);
       state.drawn = { k: p.k, date: p.date };
-      placeLabels(map);
-      window.setTimeout(function () { placeLabels(map); }, 400);
+      placeSoon(map);
     }
     if (p.legend) {
       var legend = container.querySelector(".oem-legend");
@@ -289,21 +335,34 @@
   // Settlements' control on the date: a small square per settlement, coloured by status,
   // whose popup gives its history with sources (dashboard/scene/control.py).
   function drawControl(map, p) {
-    (state.squares || []).forEach(function (sq) { map.removeLayer(sq); });
+    var old = state.squareByPlace || {}, next = {};
     state.squares = [];
     (p.c || []).forEach(function (c) {
-      var colours = p.cs[c[2]];
-      var sq = L.marker([c[0], c[1]], {
-        pane: "oemControl", keyboard: false,
-        icon: L.divIcon({ className: "", iconSize: [9, 9], iconAnchor: [4.5, 4.5],
-          html: "<div class='oem-ctl' style='background:" + colours[0] + ";border-color:" +
-            colours[1] + "'></div>" })
-      });
-      sq.bindTooltip(p.s[c[3]], { sticky: true });
-      sq.bindPopup(p.s[c[4]], { maxWidth: 380, autoPanPaddingTopLeft: [20, 80] });
-      sq.addTo(map);
+      var key = c[0] + "," + c[1], colours = p.cs[c[2]], tip = p.s[c[3]];
+      var popup = "<div class='oem-pop'>" + p.s[c[4]] + ((state.histories || {})[key] || "") + "</div>";
+      var sq = old[key];
+      if (sq) {
+        delete old[key];
+      } else {
+        sq = L.marker([c[0], c[1]], { pane: "oemControl", keyboard: false,
+          icon: L.divIcon({ className: "", iconSize: [9, 9], iconAnchor: [4.5, 4.5],
+            html: "<div class='oem-ctl'></div>" }) });
+        sq.bindTooltip(tip, { sticky: true });
+        sq.bindPopup(popup, { maxWidth: 380, autoPanPaddingTopLeft: [20, 80] });
+        sq.addTo(map);
+      }
+      if (sq._oemTip !== tip) { sq.setTooltipContent(tip); sq._oemTip = tip; }
+      if (sq._oemPopup !== popup) { sq.setPopupContent(popup); sq._oemPopup = popup; }
+      var box = sq.getElement() && sq.getElement().firstChild;
+      if (box && sq._oemColours !== c[2]) {
+        box.style.background = colours[0]; box.style.borderColor = colours[1];
+        sq._oemColours = c[2];
+      }
+      next[key] = sq;
       state.squares.push(sq);
     });
+    Object.keys(old).forEach(function (key) { map.removeLayer(old[key]); });
+    state.squareByPlace = next;
   }
 
   // The control areas of the user's own file in force on the date (dashboard/ingest/areas.py).

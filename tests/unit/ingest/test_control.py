@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.config import CONTROL_CSV, FIVE_OBLASTS, TOWNS_GEOJSON
 from dashboard.ingest.control import UNKNOWN, load_control, status_on
-from dashboard.scene.control import control_rows, legend_entries
+from dashboard.scene.control import control_rows, legend_entries, popup_html
 
 HEADER = (
     "id,settlement,settlement_uk,oblast,lat,lon,date,date_precision,status,"
@@ -105,8 +105,9 @@ def test_popups_give_the_history_with_sources_escaped(regions):
     loaded = load_control((HEADER + hostile).encode(), regions)
     rows = control_rows(loaded, date(2022, 9, 1), "en")
     assert rows[0]["status"] == "occupied"
-    html = rows[0]["popup"] + rows[0]["tooltip"]
+    popup = popup_html(rows[0], loaded, "en")
+    html = popup + rows[0]["tooltip"]
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
-    assert "not a front line" in rows[0]["popup"]
-    assert "https://e.org/a" in rows[0]["popup"]
+    assert "not a front line" in popup and "Status on 1 September 2022" in popup
+    assert "https://e.org/a" in popup
     assert legend_entries(rows, "en") == (("occupied by Russian forces", "#b2182b"),)

@@ -175,3 +175,22 @@ def test_settle_data(data, offered, from_link, shown, noticed):
     assert bool(page.notices) == noticed
     if noticed:
         assert page.notices[0].startswith(f"data={data!r}")
+
+
+def test_the_maps_own_fit_never_enters_the_link():
+    from dashboard.timebar.protocol import parse_fit
+
+    fitted = parse_fit(
+        {
+            "center": {"lat": 48.42921, "lng": 35.43091},
+            "zoom": 6,
+            "fit": {"lat": 48.42921, "lng": 35.43091, "zoom": 6},
+        }
+    )
+    assert fitted == (48.4292, 35.4309, 6)
+    held = ViewState(lat=48.4292, lon=35.4309, zoom=6)  # taken for a move before the fit was known
+    assert tr.forget_view(held, fitted).map_view == (None, None, None)
+    moved = ViewState(lat=47.0, lon=37.5, zoom=8)  # the user's own view stays
+    assert tr.forget_view(moved, fitted) == moved
+    assert parse_fit({"center": {"lat": 1, "lng": 2}, "zoom": 6}) is None
+    assert parse_fit({"fit": "x"}) is None
