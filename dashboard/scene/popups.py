@@ -122,13 +122,18 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _span(ev, lang: str) -> str:
+    """'25 Sep 2022', or '23 Sep 2022 – 27 Sep 2022' for an event of several days."""
+    start = short_date(ev[START], lang)
+    if pd.notna(ev[END]) and ev[END] != ev[START]:
+        return f"{start} – {short_date(ev[END], lang)}"
+    return start
+
+
 def _dates_html(ev, lang: str = "en") -> str:
     """The dates, and next to them how precise they are when they are not exact; a disputed
     date carries the note on hover (the popup also shows it in full)."""
-    start = short_date(ev[START], lang)
-    text = start
-    if pd.notna(ev[END]) and ev[END] != ev[START]:
-        text = f"{start} – {short_date(ev[END], lang)}"
+    text = _span(ev, lang)
     precision, code = ev.get(DATE_PRECISION), ev.get(DATE_CODE)
     if date_is_exact(precision, code):
         return text
@@ -141,10 +146,7 @@ def _dates_html(ev, lang: str = "en") -> str:
 
 def _dates_text(ev, lang: str = "en") -> str:
     """The dates and their precision as plain text (a tooltip)."""
-    start = short_date(ev[START], lang)
-    text = start
-    if pd.notna(ev[END]) and ev[END] != ev[START]:
-        text = f"{start} – {short_date(ev[END], lang)}"
+    text = _span(ev, lang)
     precision, code = ev.get(DATE_PRECISION), ev.get(DATE_CODE)
     if date_is_exact(precision, code):
         return text
