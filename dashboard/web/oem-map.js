@@ -58,12 +58,25 @@
     }
     frame(120);
     // The frame is sized by the page after the map starts (presentation fills the screen):
-    // names are placed again whenever its size settles.
+    // once its size settles, a map the user has not touched is fitted again (and the page
+    // told), and the names are placed again.
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+      map.getContainer().addEventListener(name, function () { state.touched = true; },
+        { passive: true });
+    });
     if (window.ResizeObserver) {
       var settle = null;
       new ResizeObserver(function () {
         window.clearTimeout(settle);
-        settle = window.setTimeout(function () { map.invalidateSize({ pan: false }); placeLabels(map); }, 150);
+        settle = window.setTimeout(function () {
+          map.invalidateSize({ pan: false });
+          if (state.fitted && !state.touched) {
+            map.fitBounds(options.fit, { paddingTopLeft: [12, 52], paddingBottomRight: [12, 28],
+              animate: false });
+            tellFit(map);
+          }
+          placeLabels(map);
+        }, 150);
       }).observe(map.getContainer());
     }
     // markers above the oblasts whatever arrives first (overlayPane is 400, labels 600)
