@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+# The map's npm plugin (leaflet.heat), installed from web/package-lock.json into .cache/npm;
+# dashboard/render/assets.py copies it into dashboard/static/. Re-run when the lock changes.
+NPM_DIR   := .cache/npm
+NPM_STAMP := $(NPM_DIR)/.installed-$(shell cksum web/package-lock.json | cut -d' ' -f1)
 
 .PHONY: venv run test test-fast lint format geo ucdp validate bench clean
 
@@ -14,7 +18,15 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-venv: $(STAMP)
+$(NPM_STAMP): web/package.json web/package-lock.json
+	@bash scripts/ensure_npm.sh
+	@mkdir -p $(NPM_DIR)
+	cp web/package.json web/package-lock.json $(NPM_DIR)/
+	npm ci --prefix $(NPM_DIR) --no-audit --no-fund
+	@rm -f $(NPM_DIR)/.installed-*
+	@touch $(NPM_STAMP)
+
+venv: $(STAMP) $(NPM_STAMP)
 
 run: venv  ## start the dashboard on the bundled data at http://localhost:$(PORT)
 	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT) --server.address 0.0.0.0
@@ -46,6 +58,7 @@ validate: venv  ## validate the bundled events table
 bench: venv  ## dashboard vs naive at N = 1k..1M in real Chromium; writes bench/results.json
 	@bash scripts/ensure_chromium.sh
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.filters 100000 1000000
 
 clean:
 	rm -rf $(VENV) .cache dashboard/static .pytest_cache .ruff_cache

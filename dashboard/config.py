@@ -103,6 +103,7 @@ FATALITIES = "fatalities"  # ACLED fatalities; UCDP best estimate of deaths
 FATALITIES_LOW = "fatalities_low"  # UCDP low estimate
 FATALITIES_HIGH = "fatalities_high"  # UCDP high estimate
 ADMIN2 = "admin2"  # ACLED admin2; UCDP adm_2
+CIVILIAN = "civilian_targeting"  # ACLED: "Civilian targeting" when civilians were the target
 # The coder's own precision codes, as "<format>:<code>" (``ucdp:3``, ``acled:2``): UCDP
 # date_prec and where_prec, ACLED time_precision and geo_precision. ``i18n.precision_words``
 # says what each means; native rows have none (their date_precision is in words already).
@@ -114,6 +115,7 @@ EXTRA_TEXT_COLUMNS: tuple[str, ...] = (
     ACTOR1,
     ACTOR2,
     ADMIN2,
+    CIVILIAN,
     DATE_CODE,
     PLACE_CODE,
 )

@@ -27,7 +27,8 @@ from dashboard.geo.regions import load_regions
 from dashboard.ingest import datasets
 from dashboard.ingest.control import load_control
 from dashboard.ingest.events import LAST, UnreadableFile, load_events
-from dashboard.query.view import Filters, index_for
+from dashboard.query.filters import filters_of
+from dashboard.query.view import index_for
 from dashboard.render import slides
 from dashboard.scene import build as scene
 from dashboard.state import permalink
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     for note in notices + moved:
         print(f"ignored: {note}", file=sys.stderr)
     # The scene is built as the page builds it (scene.build.inputs_for, then of_state).
-    index = index_for(events, Filters(state.cat, state.oblast, state.q))
+    index = index_for(events, filters_of(state))
     table = load_control(regions=regions) if CONTROL_CSV.exists() else None
     inputs = scene.inputs_for(state, events, regions, index, tiles="none", control=table)
     written = []

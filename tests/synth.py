@@ -184,8 +184,7 @@ def acled_events(n: int, seed: int = 1, regions: Regions | None = None) -> pd.Da
     frame["disorder_type"] = "Political violence"
     frame["event_type"] = [ACLED_TYPES[k][0] for k in kinds]
     frame["sub_event_type"] = [ACLED_TYPES[k][1] for k in kinds]
-    frame["actor1"] = "Military Forces of Russia (2000-)"
-    frame["actor2"] = "Military Forces of Ukraine (2019-)"
+    _actors(frame, np.random.default_rng(seed + 7919))
     frame["iso"] = "804"
     frame["region"] = "Europe"
     frame["country"] = "Ukraine"
@@ -201,6 +200,41 @@ def acled_events(n: int, seed: int = 1, regions: Regions | None = None) -> pd.Da
     frame["fatalities"] = rng.poisson(0.4, n).astype(str)
     frame["timestamp"] = "1700000000"
     return frame
+
+
+RUSSIA = "Military Forces of Russia (2000-)"
+UKRAINE = "Military Forces of Ukraine (2019-)"
+CIVILIANS = "Civilians (Ukraine)"
+ASSOCIATED = ("Wagner Group", "Air Force of Russia (1991-)", "")
+
+
+def _actors(frame: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Who did what to whom, as ACLED codes it: Russian forces shelling or attacking (civilians
+    the target of most attacks and some strikes), Ukrainian forces striking back, battles
+    between the two, protesters. Drawn from their own random stream, so the other columns are
+    what they were for a seed."""
+    n = len(frame)
+    sub = frame["sub_event_type"].to_numpy()
+    ukrainian = rng.random(n) < 0.3
+    on_civilians = rng.random(n) < 0.35
+    actor1 = np.where(ukrainian, UKRAINE, RUSSIA).astype(object)
+    actor2 = np.where(ukrainian, RUSSIA, UKRAINE).astype(object)
+    civilian = (sub == "Attack") | (
+        np.isin(sub, ["Shelling/artillery/missile attack", "Air/drone strike"])
+        & on_civilians
+        & ~ukrainian
+    )
+    actor2[civilian] = CIVILIANS
+    actor2[sub == "Looting/property destruction"] = CIVILIANS
+    protest = sub == "Peaceful protest"
+    actor1[protest] = "Protesters (Ukraine)"
+    actor2[protest] = ""
+    frame["actor1"] = actor1
+    frame["actor2"] = actor2
+    frame["assoc_actor_1"] = np.where(
+        actor1 == RUSSIA, rng.choice(ASSOCIATED, size=n, p=[0.1, 0.2, 0.7]), ""
+    )
+    frame["civilian_targeting"] = np.where(civilian, "Civilian targeting", "")
 
 
 def _admin1_names() -> tuple[str, ...]:

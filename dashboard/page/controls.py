@@ -16,12 +16,25 @@ from dashboard.state import transitions
 from dashboard.state.choices import CUSTOM, MAX_WINDOW, SPEEDS, STEPS, WINDOWS
 
 
-def date_range(events: pd.DataFrame):
-    """The slider's first and last dates (a day apart at least: a slider needs a range)."""
+def data_range(events: pd.DataFrame):
+    """The data's first and last dates (a day apart at least: a slider needs a range)."""
     facts = data_facts(events)
     first, last = facts.first.date(), facts.last.date()
     if first == last:
         first -= timedelta(days=1)
+    return first, last
+
+
+def date_range(events: pd.DataFrame):
+    """The slider's first and last dates: the data's, or the view's range inside them."""
+    first, last = data_range(events)
+    view = session.view()
+    if view.has_range:
+        lo, hi = max(first, view.range_from), min(last, view.range_to)
+        if lo < hi:
+            return lo, hi
+        if lo == hi:
+            return lo - timedelta(days=1), hi
     return first, last
 
 
@@ -36,6 +49,7 @@ def toggle_play() -> None:
 
 def time_controls(events: pd.DataFrame, lang: str, T) -> None:
     first, last = date_range(events)
+    ranged = session.view().has_range
     c1, c2, c3 = st.columns([5, 4.6, 1.3])
     with c1:
         st.slider(
@@ -54,7 +68,8 @@ def time_controls(events: pd.DataFrame, lang: str, T) -> None:
             horizontal=True,
             key="window",
             on_change=touch("window"),
-            help=T("window_help"),
+            help=T("window_help_range") if ranged else T("window_help"),
+            disabled=ranged,
         )
     with c3:
         st.number_input(
@@ -64,7 +79,7 @@ def time_controls(events: pd.DataFrame, lang: str, T) -> None:
             step=1,
             key="window_days",
             on_change=touch("window_days"),
-            disabled=choice != CUSTOM,
+            disabled=choice != CUSTOM or ranged,
         )
 
 

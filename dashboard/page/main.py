@@ -24,8 +24,8 @@ from dashboard.page import controls, data, mapview, panels, session, share, side
 from dashboard.page import present as presentation
 from dashboard.page import upload as uploads
 from dashboard.page.styles import PAGE_CSS, PRESENT_CSS
+from dashboard.query.filters import Filters, filters_of
 from dashboard.query.view import (
-    Filters,
     breaks_for_index,
     categories_in,
     data_facts,
@@ -114,6 +114,7 @@ def one_step(shown: Shown, present: bool, light: bool, playing: bool, interval: 
     words["locale"] = T("locale")
     seen = session.page_state().map_report
     client = protocol.client_keys(files.url(scene_key), scene_key, first, last, words, seen)
+    client.update(protocol.view_keys(session.value("_fly"), view.area))
     the_scene = scene.make(date=view.date, client=client, **inputs.args())
     session.put(
         "_prepare",
@@ -135,7 +136,7 @@ def one_step(shown: Shown, present: bool, light: bool, playing: bool, interval: 
 def scene_inputs(view, shown: Shown, tiles: str, overlay: str) -> scene.Inputs:
     """The scene inputs of the view, with the shared index and the session's class breaks
     (they depend on the data, filters, window and metric, never on the date)."""
-    filters = Filters(view.cat, view.oblast, view.q)
+    filters = filters_of(view)
     index = data.cached_index(shown.events, shown.data_key, filters)
     breaks_key = (shown.data_key, filters, view.window, view.metric)
     held = session.value("_breaks")
@@ -170,14 +171,45 @@ def show_date(the_scene, shown: Shown, inputs, light: bool, lang: str, T) -> Non
                 hide_index=True,
                 width="stretch",
                 key="oblast_summary",
+                on_select=functools.partial(zoom_to_row, shown.regions, lang),
+                selection_mode="single-row",
             )
+            st.caption(T("summary_zoom_hint"))
         st.html(legend.to_html(the_scene.legend))
-    st.subheader(T("events_shown", n=len(the_scene.view)))
+    st.subheader(shown_count(the_scene, shown, inputs, T))
     if light:
         st.caption(T("loading_table"))
         return
     panels.events_table(the_scene.view, view.date, lang, T)
     share.panel(view, inputs, link, shown.upload is not None, T)
+    st.subheader(T("per_week"))
+    weekly = inputs.index.weekly()
+    span = (view.range_from, view.range_to) if view.has_range else None
+    bounds = controls.data_range(shown.events)
+    panels.timeline_chart(weekly, lang, T, date=view.date, span=span, bounds=bounds)
+
+
+def shown_count(the_scene, shown: Shown, inputs, T) -> str:
+    """'N events in the window', or with filters 'N of M events in the window' (M: with no
+    filter at all, on the same dates)."""
+    n = len(the_scene.view)
+    if not inputs.filters:
+        return T("events_shown", n=n)
+    everything = data.cached_index(shown.events, shown.data_key, Filters())
+    view = the_scene.view
+    total = len(everything.select(view.date, view.window_days))
+    return T("events_shown_of", n=f"{n:,}", total=f"{total:,}")
+
+
+def zoom_to_row(regions, lang: str) -> None:
+    """A row of the oblast summary was clicked: the map flies to that oblast."""
+    from dashboard.scene.places import oblast_places
+
+    chosen = session.value("oblast_summary")
+    rows = ((chosen or {}).get("selection") or {}).get("rows") or []
+    places = oblast_places(regions, lang)
+    if rows and 0 <= rows[0] < len(places):
+        sidebar.fly(places[rows[0]].fly)
 
 
 @st.fragment(run_every=FIRST_VISIT_DELAY_S)
@@ -253,18 +285,13 @@ def run() -> None:
     if not is_present:
         header(shown, lang, T)
     with st.sidebar:
-        sidebar.filters(events, lang, T)
+        sidebar.filters(events, lang, T, shown.regions, shown.data_key)
     light = not session.value(SHOWN_ONCE)  # a visitor's first run: the map first
     date_fragment(shown, is_present, light)
     if not is_present:
-        st.subheader(T("per_week"))
         if light:
+            st.subheader(T("per_week"))
             st.caption(T("loading_chart"))
-        else:
-            now = session.view()
-            filters = Filters(now.cat, now.oblast, now.q)
-            weekly = data.cached_index(events, shown.data_key, filters).weekly()
-            panels.timeline_chart(weekly, lang, T)
         drawn = session.drawn()
         if drawn is not None:  # what the map shows comes from: datasets, UCDP's credit
             st.caption(md_escape(drawn.attribution))

@@ -9,7 +9,7 @@ from dashboard.geo.regions import Regions
 from dashboard.page import data, session
 from dashboard.render import leaflet
 from dashboard.scene.basemap import CENTER, ZOOM
-from dashboard.state import transitions
+from dashboard.state import permalink, transitions
 from dashboard.timebar import protocol
 
 MAP_KEY = "map"
@@ -59,6 +59,23 @@ def draw(the_scene, regions: Regions, height: int, present: bool) -> None:
     if fitted is not None and lat is None:
         session.put("_map_fit", (key, fitted))
         session.apply_view(transitions.forget_view, fitted)
+    take_area(key)
     fit = session.value("_map_fit")
     default = fit[1] if fit is not None and fit[0] == key and lat is None else (*CENTER, ZOOM)
     session.apply_view(transitions.move_map, reported, default)
+
+
+def take_area(key: str) -> None:
+    """An area the user drew on the map (or cleared) becomes the view's, and the whole page
+    runs again with it: the counts, the table and the chart all filter to it."""
+    import streamlit as st
+
+    drawn = protocol.parse_area(map_value(key))
+    if drawn is None or drawn[0] == session.value("_area_id"):
+        return
+    session.put("_area_id", drawn[0])
+    area = permalink.check_area(drawn[1])
+    if area != tuple(session.view().area):
+        session.put("area", area)
+        session.mark_touched("area")
+        st.rerun(scope="app")

@@ -4,6 +4,7 @@ link notices."""
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 import altair as alt
@@ -62,6 +63,7 @@ EXTRA_TABLE_COLUMNS = {
     "actor1": "t_actor1",
     "actor2": "t_actor2",
     "fatalities": "t_fatalities",
+    "civilian_targeting": "t_civilian",
 }
 
 
@@ -81,42 +83,104 @@ def summary_table(view, lang: str, T) -> pd.DataFrame:
     )
 
 
-def timeline_chart(weekly: pd.DataFrame, lang: str, T) -> None:
-    """Events per week and category over the whole data (filters applied). It is drawn by
-    the full page, not the date fragment: it does not change with the date, and re-sending it
-    on every slider step would cost more than the map."""
+DATE_RULE = "oem_date_shown"  # the weekly chart's dataset of the date shown
+
+
+def timeline_chart(weekly: pd.DataFrame, lang: str, T, date=None, span=None, bounds=None) -> None:
+    """Events per week and category over the whole data (filters applied), with the date
+    shown (a rule) and the range (shaded). Dragging across the chart sets the range
+    (``brushed``); ``bounds``: the data's first and last dates, which a range is kept in."""
     if weekly.empty:
         st.info(T("no_match"))
         return
-    week, cat, n = T("chart_week"), T("chart_category"), T("chart_events")
     long = weekly.reset_index().melt("week", var_name="category", value_name="events")
     long = long[long["events"] > 0]
     keys = list(weekly.columns)
     long["category"] = long["category"].map(lambda k: category_name(k, lang))
-    long = long.rename(columns={"week": week, "category": cat, "events": n})
+    x_axis = alt.X(
+        "week:T",
+        title=T("week_axis"),
+        axis=alt.Axis(format=CHART_DATE_FORMAT[lang]),
+    )
+    brush = alt.selection_interval(encodings=["x"], name="brush")
     bars = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X(
-                f"{week}:T", title=T("week_axis"), axis=alt.Axis(format=CHART_DATE_FORMAT[lang])
-            ),
-            y=alt.Y(f"sum({n}):Q", title=T("per_week")),
+            x=x_axis,
+            y=alt.Y("sum(events):Q", title=T("per_week")),
             color=alt.Color(
-                f"{cat}:N",
+                "category:N",
+                title=T("chart_category"),
                 scale=alt.Scale(
                     domain=[category_name(k, lang) for k in keys],
                     range=[category_colour(k) for k in keys],
                 ),
             ),
             tooltip=[
-                alt.Tooltip(f"{week}:T", format=CHART_DATE_FORMAT[lang]),
-                f"{cat}:N",
-                f"{n}:Q",
+                alt.Tooltip("week:T", title=T("chart_week"), format=CHART_DATE_FORMAT[lang]),
+                alt.Tooltip("category:N", title=T("chart_category")),
+                alt.Tooltip("events:Q", title=T("chart_events")),
             ],
         )
+        .add_params(brush)
     )
-    st.altair_chart(bars.properties(height=220), width="stretch")
+    layers = [bars]
+    if span is not None:  # the range, shaded
+        shade = pd.DataFrame({"start": [pd.Timestamp(span[0])], "end": [pd.Timestamp(span[1])]})
+        layers.insert(
+            0,
+            alt.Chart(shade)
+            .mark_rect(color="#0b6e99", opacity=0.16)
+            .encode(x="start:T", x2="end:T"),
+        )
+    # The week of the date shown, outlined: it moves once a week, so a step inside a week sends
+    # the chart unchanged (the browser keeps it as it is); a step into a new week sends the same
+    # spec with this dataset's new values (a fixed name: a content-named dataset would change
+    # the spec too).
+    layers.append(
+        alt.Chart(alt.Data(name=DATE_RULE))
+        .mark_rect(fill=None, stroke="#111111", strokeWidth=2)
+        .encode(x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N", title=" "))
+    )
+    rule = []
+    if date is not None:
+        monday = pd.Timestamp(date) - pd.Timedelta(days=pd.Timestamp(date).weekday())
+        end = monday + pd.Timedelta(days=7)
+        label = T("chart_date_shown")
+        rule = [{"start": f"{monday:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "label": label}]
+    chart = alt.layer(*layers).properties(height=220, datasets={DATE_RULE: rule})
+    st.altair_chart(
+        chart,
+        width="stretch",
+        key="weekly_chart",
+        on_select=functools.partial(brushed, bounds),
+        selection_mode="brush",
+    )
+    st.caption(T("chart_brush_hint"))
+
+
+def brushed(bounds) -> None:
+    """The chart was dragged across: its span becomes the view's date range (whole days, kept
+    inside the data); a click that clears the brush changes nothing."""
+    from dashboard.page.sidebar import set_range
+
+    state = session.value("weekly_chart") or {}
+    span = ((state.get("selection") or {}).get("brush") or {}).get("week")
+    if not span or len(span) != 2:
+        return
+    try:
+        lo, hi = sorted(
+            pd.Timestamp(v, unit="ms") if isinstance(v, int | float) else pd.Timestamp(v)
+            for v in span
+        )
+    except (TypeError, ValueError):
+        return
+    first, last = lo.date(), (hi + pd.Timedelta(days=6)).date()  # a bar is its week
+    if bounds is not None:
+        first, last = max(first, bounds[0]), min(last, bounds[1])
+    if first <= last:
+        set_range(first, last)
 
 
 def events_table(view, date, lang: str, T) -> None:

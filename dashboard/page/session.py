@@ -35,7 +35,27 @@ from dashboard.state.choices import (
 from dashboard.state.view_state import PageState, ViewState
 
 PAGE = "_page"
-PAGE_KEYS = ("data", "lang", "present", "tiles", "metric", "outside", "q", "oblast", "cat")
+PAGE_KEYS = (
+    "data",
+    "lang",
+    "present",
+    "tiles",
+    "metric",
+    "outside",
+    "q",
+    "oblast",
+    "cat",
+    "actor",
+    "etype",
+    "sub",
+    "civ",
+    "fmin",
+    "fmax",
+    "density",
+    "range_from",
+    "range_to",
+    "area",
+)
 FRAGMENT_KEYS = ("window", "window_days", "step", "speed", "loop")  # set in the date fragment
 LINK_SETTLE_S = 3.0  # after a session's first full run: widget "changes" then are the glitch
 # What the settling glitch reports: each widget's default value (the first option; 1 for the
@@ -49,12 +69,24 @@ GLITCH_VALUES = {
     "q": "",
     "oblast": [],
     "cat": [],
+    "actor": [],
+    "etype": [],
+    "sub": [],
+    "civ": False,
+    "fmin": None,
+    "fmax": None,
+    "density": "auto",
     "window": "cumulative",
     "window_days": 1,
     "step": 1,
     "speed": SPEEDS[0],
     "loop": False,
 }
+
+
+def _whole(number) -> int | None:
+    """A number box's value as a whole number (None: empty)."""
+    return None if number is None else int(number)
 
 
 def _ss(ss=None):
@@ -113,6 +145,7 @@ def view(ss=None) -> ViewState:
         window = WINDOWS.get(choice)
     tiles = value("tiles", None, ss)
     day = value("date", None, ss)
+    range_from, range_to = value("range_from", None, ss), value("range_to", None, ss)
     return ViewState(
         data=value("data", "curated", ss),
         date=day if isinstance(day, Date) else None,
@@ -120,6 +153,16 @@ def view(ss=None) -> ViewState:
         cat=tuple(value("cat", None, ss) or ()),
         oblast=tuple(value("oblast", None, ss) or ()),
         q=value("q", "", ss) or "",
+        actor=tuple(value("actor", None, ss) or ()),
+        etype=tuple(value("etype", None, ss) or ()),
+        sub=tuple(value("sub", None, ss) or ()),
+        civ=bool(value("civ", False, ss)),
+        fmin=_whole(value("fmin", None, ss)),
+        fmax=_whole(value("fmax", None, ss)),
+        range_from=range_from if range_to is not None else None,
+        range_to=range_to if range_from is not None else None,
+        area=tuple(value("area", None, ss) or ()),
+        density=value("density", "auto", ss) or "auto",
         lang=value("lang", "en", ss),
         present=bool(value("present", False, ss)),
         lat=value("lat", None, ss),
@@ -149,6 +192,16 @@ def _keys_of(state: ViewState) -> dict:
         "q": state.q,
         "oblast": list(state.oblast),
         "cat": list(state.cat),
+        "actor": list(state.actor),
+        "etype": list(state.etype),
+        "sub": list(state.sub),
+        "civ": state.civ,
+        "fmin": state.fmin,
+        "fmax": state.fmax,
+        "range_from": state.range_from,
+        "range_to": state.range_to,
+        "area": state.area,
+        "density": state.density,
         "step": state.step,
         "speed": nearest_speed(state.speed),
         "loop": state.loop,
@@ -292,6 +345,11 @@ def choose_data(choice: str) -> None:
     """The page chose the data (a new upload is shown at once): the user's choice from now on."""
     st.session_state["data"] = choice
     st.session_state.setdefault("_touched", set()).add("data")
+
+
+def mark_touched(*keys: str) -> None:
+    """These values are the user's from now on (set by a button or the map, not a widget)."""
+    st.session_state.setdefault("_touched", set()).update(keys)
 
 
 def touched_keys() -> set:

@@ -37,6 +37,7 @@ from dashboard.config import (
     VERIFICATION,
 )
 from dashboard.ingest.events import LAST
+from dashboard.query.filters import column_codes, per_frame
 
 TOTAL = "total"  # the count column of ``counts``
 METRIC_COLUMN = {"events": TOTAL, "fatalities": FATALITIES}  # what the choropleth shows
@@ -203,26 +204,44 @@ class EventIndex:
         """Distinct values of one column among the indexed events (computed once)."""
         if name not in self.events or not len(self.rows):
             return []
-        return self.memo(
-            ("distinct", name), lambda: list(pd.unique(self.events[name].to_numpy()[self.rows]))
-        )
+
+        def make() -> list:
+            codes, uniques = column_codes(self.events, name)  # once per frame, not per filter
+            return [uniques[c] for c in pd.unique(codes[self.rows]).tolist()]
+
+        return self.memo(("distinct", name), make)
+
+    def distinct_events(self) -> int:
+        """Distinct events (group ids) among the indexed rows (computed once)."""
+
+        def make() -> int:
+            if "group_id" not in self.events or not len(self.rows):
+                return len(self.rows)
+            codes, _ = column_codes(self.events, "group_id")
+            return int(np.count_nonzero(np.bincount(codes[self.rows])))
+
+        return self.memo("distinct events", make)
 
     def uncertain_dates(self) -> np.ndarray:
         """Per indexed event, True when its date is not exact (the table's ``date_precision``
         is disputed or approximate, or the coder's date code is above 1); computed once."""
 
-        def make() -> np.ndarray:
-            out = np.zeros(len(self.rows), dtype=bool)
+        def whole() -> np.ndarray:  # per frame: every filter's index takes its rows
+            out = np.zeros(len(self.events), dtype=bool)
             if DATE_PRECISION in self.events:
-                precision = self.events[DATE_PRECISION].to_numpy()[self.rows]
-                out |= (precision != "day") & (precision != "")
+                codes, uniques = column_codes(self.events, DATE_PRECISION)
+                out |= np.array([u not in ("day", "") for u in uniques], dtype=bool)[codes]
             if DATE_CODE in self.events:
-                code = self.events[DATE_CODE].astype(str).to_numpy()[self.rows]
-                coded = code != ""
-                out = np.where(coded, ~np.char.endswith(code.astype(str), ":1"), out)
+                codes, uniques = column_codes(self.events, DATE_CODE)
+                coded = np.array([u != "" for u in uniques], dtype=bool)[codes]
+                inexact = np.array([not u.endswith(":1") for u in uniques], dtype=bool)[codes]
+                out = np.where(coded, inexact, out)
             return out
 
-        return self.memo("uncertain dates", make)
+        return self.memo(
+            "uncertain dates",
+            lambda: per_frame(self.events, "uncertain dates", whole)[self.rows],
+        )
 
     def fatality_range(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Per indexed event, the low and high fatality estimates (UCDP's ``low`` and
@@ -252,7 +271,8 @@ class EventIndex:
         def make() -> np.ndarray:
             if VERIFICATION not in self.events:
                 return np.zeros(len(self.rows), dtype=bool)
-            return self.events[VERIFICATION].to_numpy()[self.rows] == "claimed"
+            codes, uniques = column_codes(self.events, VERIFICATION)
+            return np.array([u == "claimed" for u in uniques], dtype=bool)[codes[self.rows]]
 
         return self.memo("claims", make)
 

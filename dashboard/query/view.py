@@ -15,19 +15,18 @@ import pandas as pd
 from dashboard.config import (
     ALL_CATEGORIES,
     CATEGORY,
-    DESCRIPTION,
     FATALITIES,
     FATALITIES_HIGH,
     FATALITIES_LOW,
     FIVE_OBLASTS,
-    IN_FIVE,
-    PLACED_OBLAST,
     START,
-    TITLE,
 )
 from dashboard.ingest.events import LAST
+from dashboard.query.filters import Filters, filter_mask
 from dashboard.query.index import METRIC_COLUMN, TOTAL, EventIndex, Selection
 from dashboard.state.choices import OUTSIDE
+
+__all__ = ["Filters", "filter_mask"]  # their home is query.filters; most callers import here
 
 CLASSES = 5  # count classes of the choropleth (scene.palette has a colour for each)
 
@@ -46,15 +45,6 @@ def categories_in(events: pd.DataFrame) -> list[str]:
     present = set(events[CATEGORY].unique())
     known = [c for c in ALL_CATEGORIES if c in present]
     return known + sorted(present - set(known))
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Category, oblast (ISO codes and/or OUTSIDE) and free-text filters; empty = no filter."""
-
-    categories: tuple[str, ...] = ()
-    oblasts: tuple[str, ...] = ()
-    query: str = ""
 
 
 class View:
@@ -167,25 +157,6 @@ def data_facts(events: pd.DataFrame) -> DataFacts:
     return facts
 
 
-def filter_mask(events: pd.DataFrame, filters: Filters) -> np.ndarray | None:
-    """Mask of the events matching every non-empty filter; None when there is no filter."""
-    if not (filters.categories or filters.oblasts or filters.query.strip()):
-        return None
-    mask = pd.Series(True, index=events.index)
-    if filters.categories:
-        mask &= events[CATEGORY].isin(filters.categories)
-    if filters.oblasts:
-        wanted = events[PLACED_OBLAST].isin(filters.oblasts)
-        if OUTSIDE in filters.oblasts:
-            wanted |= ~events[IN_FIVE]
-        mask &= wanted
-    query = filters.query.strip()
-    if query:
-        text = events[TITLE].str.cat(events[DESCRIPTION], sep=" ")
-        mask &= text.str.contains(query, case=False, regex=False)
-    return mask.to_numpy(dtype=bool)
-
-
 def max_window_count(
     events: pd.DataFrame, window_days: int | None, weights: str | None = None
 ) -> int:
@@ -229,6 +200,17 @@ def breaks_for_index(index: EventIndex, window_days: int | None, metric: str) ->
     """``breaks_for`` from an index (no frame copies)."""
     weighted = metric == "fatalities" and FATALITIES in index.events
     return class_breaks(index.max_window_count(window_days, weighted))
+
+
+def breaks_for_range(index: EventIndex, first, last, metric: str) -> list[int]:
+    """Class breaks for a from-to range: the oblasts' counts over the whole range are the most
+    any date inside it shows (the map counts from the range's first day to the date)."""
+    days = (pd.Timestamp(last).normalize() - pd.Timestamp(first).normalize()).days + 1
+    counts = index.counts(index.select(pd.Timestamp(last), max(1, days)))
+    column = METRIC_COLUMN[
+        "fatalities" if metric == "fatalities" and index.has_fatalities else "events"
+    ]
+    return class_breaks(int(counts[column].max()))
 
 
 def has_fatalities(events: pd.DataFrame) -> bool:

@@ -1,6 +1,8 @@
 """Serve Leaflet and plugins from the app itself, so the map works with no internet.
 
-The files come from PyPI packages (XStatic-*) at install time; nothing third-party is committed.
+The files come from packages at install time; nothing third-party is committed: Leaflet and
+Leaflet.markercluster from PyPI (XStatic-*, requirements.txt), leaflet.heat from the npm
+registry (``web/package.json`` and its lock, installed into ``.cache/npm`` by ``make venv``).
 Streamlit serves ``dashboard/static/`` at ``/app/static/`` (``enableStaticServing``).
 """
 
@@ -14,7 +16,7 @@ from pathlib import Path
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
-from dashboard.config import PACKAGE_DIR
+from dashboard.config import PACKAGE_DIR, ROOT
 
 STATIC_DIR = PACKAGE_DIR / "static"
 URL_PREFIX = "/app/static"
@@ -26,9 +28,31 @@ CLUSTER_JS = f"{URL_PREFIX}/markercluster/leaflet.markercluster.js"
 CLUSTER_CSS = f"{URL_PREFIX}/markercluster/MarkerCluster.css"
 CLUSTER_DEFAULT_CSS = f"{URL_PREFIX}/markercluster/MarkerCluster.Default.css"
 
+# leaflet.heat (npm, exact version in web/package.json): `make venv` runs `npm ci` into NPM_DIR.
+NPM_DIR = ROOT / ".cache" / "npm" / "node_modules"
+HEAT_SOURCE = NPM_DIR / "leaflet.heat" / "dist" / "leaflet-heat.js"
+HEAT_JS = f"{URL_PREFIX}/heat/leaflet-heat.js"
+NPM_TARGET = "make venv"  # the make target that installs the npm packages
+
+
+class MissingAsset(RuntimeError):
+    """A plugin the map draws with is not installed (the message names the command to run)."""
+
+
+def heat_source() -> Path:
+    """leaflet.heat's script as npm installed it; a clear error when it is not there (the map
+    must never quietly lose its heat mode)."""
+    if not HEAT_SOURCE.is_file():
+        raise MissingAsset(
+            f"leaflet.heat is not installed ({HEAT_SOURCE} is missing): run `{NPM_TARGET}` "
+            "(it runs `npm ci` on web/package-lock.json into .cache/npm)"
+        )
+    return HEAT_SOURCE
+
 
 def ensure_static(target: Path = STATIC_DIR) -> Path:
-    """Copy the packaged JS/CSS into ``target`` once (idempotent); returns ``target``."""
+    """Copy the packaged JS/CSS into ``target`` once (idempotent); returns ``target``.
+    Raises ``MissingAsset`` when the npm packages are not installed."""
     for name, source in PACKAGES.items():
         dest = target / name
         marker = dest / ".version"
@@ -37,6 +61,13 @@ def ensure_static(target: Path = STATIC_DIR) -> Path:
             continue
         shutil.copytree(source, dest, dirs_exist_ok=True)
         marker.write_text(version)
+    heat = heat_source().read_bytes()
+    dest = local_file(HEAT_JS, target)
+    if not dest.exists() or dest.read_bytes() != heat:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_suffix(".tmp")
+        tmp.write_bytes(heat)
+        tmp.replace(dest)  # atomic: a page loading it never reads half a file
     return target
 
 

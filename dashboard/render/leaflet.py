@@ -16,6 +16,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from dashboard.geo.regions import Regions
+from dashboard.i18n import tr
 from dashboard.render import assets
 from dashboard.scene import basemap
 from dashboard.scene.basemap import CENTER, ZOOM
@@ -79,6 +80,24 @@ html,body{height:100%;margin:0}
 .oem-town.r0{font-size:14px;font-weight:700}
 .oem-ctl{width:9px;height:9px;border:1.5px solid #fff;box-sizing:border-box;
   box-shadow:0 0 0 1px rgba(0,0,0,.55)}
+.oem-cluster{display:flex;align-items:center;justify-content:center;border-radius:50%;
+  background:rgba(17,17,17,.9);color:#fff;border:2px solid #fff;box-sizing:border-box;
+  box-shadow:0 0 0 1px rgba(0,0,0,.6),0 1px 4px rgba(0,0,0,.35);
+  font:700 15px/1 system-ui,'DejaVu Sans',sans-serif}
+.oem-cluster:focus-visible{outline:3px solid #0b6e99;outline-offset:2px}
+.oem-draw button{display:block;width:30px;height:30px;padding:0;margin:0;border:0;
+  border-bottom:1px solid #ccc;background:#fff;color:#111;cursor:pointer}
+.oem-draw button:first-child{border-radius:2px 2px 0 0}
+.oem-draw button:last-of-type{border-bottom:0;border-radius:0 0 2px 2px}
+.oem-draw button:hover{background:#f4f4f4}
+.oem-draw button[aria-pressed=true]{background:#cfe3f1;color:#0b3d91}
+.oem-draw button:focus-visible{outline:3px solid #0b6e99;outline-offset:1px}
+.oem-draw svg{display:block;margin:auto}
+.oem-draw-hint{position:absolute;left:40px;top:0;width:max-content;max-width:300px;
+  background:#111;color:#fff;padding:6px 10px;border-radius:4px;
+  font:14px/1.35 system-ui,'DejaVu Sans',sans-serif}
+.oem-drawing{touch-action:none}
+.oem-drawing,.oem-drawing .leaflet-interactive{cursor:crosshair !important}
 </style>"""
 
 
@@ -139,7 +158,8 @@ def base_map(
     ``center`` (lat, lon) and ``zoom`` are where it opens; without them the client fits the
     five oblasts to the map's size (``basemap.FIT_BOUNDS``).
     ``inline`` puts the geometry in the page (a standalone file) instead of a static URL; the
-    page's script then stays a few KB, and it is re-sent on every rerun."""
+    page's script then stays a few KB, and it is re-sent on every rerun. Inline, the map has
+    no plugin URLs: the file carries the plugins its payload needs (``html.inline_scripts``)."""
     m = folium.Map(
         location=center or CENTER,
         zoom_start=zoom if zoom is not None else ZOOM,
@@ -162,6 +182,9 @@ def base_map(
         "labels": static["label_list"],
         "towns": static["town_list"],
         "maxBounds": basemap.MAX_BOUNDS,
+        "maxZoom": basemap.MAX_ZOOM,  # folium gives its max_zoom to tile layers only
+        "plugins": {} if inline else plugin_urls(),
+        "words": draw_words(lang),
     }
     if center is None:  # no view given: fit the five oblasts to whatever size the map has
         options["fit"] = basemap.FIT_BOUNDS
@@ -174,6 +197,33 @@ def base_map(
         options["url"] = static[name]
     ClientBase(options).add_to(m)
     return m
+
+
+def plugin_urls() -> dict:
+    """Where the client loads its plugins from, the first time a payload needs one (``dm``
+    clusters or heat): Leaflet.markercluster's script and stylesheet, leaflet.heat's script.
+    MarkerCluster.Default.css is left out: it styles only the default cluster icons, which the
+    client replaces with its own (``.oem-cluster``)."""
+    return {
+        "cluster_js": assets.CLUSTER_JS,
+        "cluster_css": [assets.CLUSTER_CSS],
+        "heat_js": assets.HEAT_JS,
+    }
+
+
+DRAW_WORDS = {  # the client's word -> the i18n key
+    "rect": "draw_rect",
+    "poly": "draw_poly",
+    "clear": "draw_clear",
+    "hint_rect": "draw_hint_rect",
+    "hint_poly": "draw_hint_poly",
+}
+
+
+def draw_words(lang: str) -> dict[str, str]:
+    """The area tool's titles and hints, plain text (the client sets them as text)."""
+    T = tr(lang)  # noqa: N806 (reads like a gettext call)
+    return {word: T(key) for word, key in DRAW_WORDS.items()}
 
 
 class MapControl(SafeMacro):

@@ -8,8 +8,8 @@ import math
 from PIL import Image, ImageDraw
 
 from dashboard.render.paint import _fit_text, _wrap, font, rgb
-from dashboard.scene.legend import BACKGROUND, TEXT, Legend
-from dashboard.scene.palette import ACTIVE_OUTLINE
+from dashboard.scene.legend import BACKGROUND, DRAWN_LINE, TEXT, Legend
+from dashboard.scene.palette import ACTIVE_OUTLINE, HEAT_GRADIENT
 
 AREA_STYLE = {"color": "#7a0f1c", "weight": 1.5, "fillColor": "#b2182b", "fillOpacity": 0.18}
 
@@ -36,6 +36,12 @@ def draw_legend(image: Image.Image, legend: Legend, frame, unit: float) -> tuple
     caveat_lines = [x for caveat in legend.caveats for x in _wrap(draw, caveat, body, text_w)]
     control_lines = _wrap(draw, legend.control_title, bold, text_w) if legend.control else []
     area_lines = _wrap(draw, legend.areas, body, text_w - swatch_w - 10) if legend.areas else []
+    heat_lines = (
+        _wrap(draw, legend.heat_title, body, text_w - swatch_w - 10) if legend.heat_title else []
+    )
+    drawn_lines = (
+        _wrap(draw, legend.drawn_area, body, text_w - swatch_w - 10) if legend.drawn_area else []
+    )
     gap = round(10 * unit)
     height = (
         pad * 2
@@ -44,6 +50,8 @@ def draw_legend(image: Image.Image, legend: Legend, frame, unit: float) -> tuple
         + (gap + line * len(caveat_lines) if caveat_lines else 0)
         + (gap + line * (len(control_lines) + len(legend.control)) if legend.control else 0)
         + (gap + line * len(area_lines) if area_lines else 0)
+        + (gap + line * len(heat_lines) if heat_lines else 0)
+        + (gap + line * len(drawn_lines) if drawn_lines else 0)
     )
     left = frame.left + round(16 * unit)
     top = frame.top + frame.height - height - round(16 * unit)
@@ -102,6 +110,23 @@ def draw_legend(image: Image.Image, legend: Legend, frame, unit: float) -> tuple
         box = (x, y + (line - swatch_h) // 2, x + swatch_w, y + (line + swatch_h) // 2)
         draw.rectangle(box, fill=(243, 209, 213), outline=rgb(AREA_STYLE["color"]), width=2)
     for text in area_lines:
+        draw.text((x + swatch_w + round(10 * unit), y), text, font=body, fill=rgb(TEXT))
+        y += line
+    if heat_lines:  # the heat ramp, low to high, beside its words
+        y += gap
+        top_y = y + (line - swatch_h) // 2
+        stops = [colour for _, colour in HEAT_GRADIENT]
+        for i in range(swatch_w):
+            colour = stops[min(len(stops) - 1, i * len(stops) // swatch_w)]
+            draw.line((x + i, top_y, x + i, top_y + swatch_h), fill=rgb(colour))
+    for text in heat_lines:
+        draw.text((x + swatch_w + round(10 * unit), y), text, font=body, fill=rgb(TEXT))
+        y += line
+    if drawn_lines:
+        y += gap
+        box = (x, y + (line - swatch_h) // 2, x + swatch_w, y + (line + swatch_h) // 2)
+        draw.rectangle(box, outline=rgb(DRAWN_LINE), width=max(2, round(2 * unit)))
+    for text in drawn_lines:
         draw.text((x + swatch_w + round(10 * unit), y), text, font=body, fill=rgb(TEXT))
         y += line
     if caveat_lines:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from dashboard.geo.regions import Regions
-from dashboard.render.paint import NoFont, _fit_text, font, font_path, rgb  # noqa: F401
+from dashboard.i18n import tr
+from dashboard.render.paint import NoFont, _fit_text, font, font_path, heat_overlay, rgb  # noqa: F401
 from dashboard.render.slide_legend import AREA_STYLE, draw_legend
 from dashboard.render.slide_names import draw_squares, place_names
 from dashboard.scene import basemap
@@ -209,6 +210,7 @@ def render(
     squares: list[dict] | None = None,
     areas: list | None = None,
     water: list[dict] | None = None,
+    heat: tuple | None = None,
 ) -> Slide:
     """The slide: banner (title, date, window), map, legend box, attribution line.
 
@@ -239,6 +241,12 @@ def render(
     )
     painter.circles(markers)
     image = painter.finish(size)
+    if heat is not None:  # the heat layer the map draws instead of markers
+        points, top, gradient = heat
+        image = Image.alpha_composite(
+            image.convert("RGBA"),
+            heat_overlay(size, points, frame.project, top, gradient, unit),
+        ).convert("RGB")
 
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, width, banner_h), fill=rgb(BANNER))
@@ -278,15 +286,24 @@ def render(
 
 def of_scene(scene, regions: Regions, size: tuple[int, int]) -> Slide:
     """A scene (``scene.build.Scene``) as a slide picture, from its plain data: the same
-    oblasts, markers, legend and words the page draws (server side, no browser)."""
+    oblasts, markers (or heat), legend and words the page draws (server side, no browser).
+    A picture cannot cluster: clustered markers are drawn as points, and the legend says so."""
     static = basemap.static_features(regions, scene.lang)
+    payload, legend = scene.layers.payload, scene.legend
+    heat, markers = None, scene.layers.markers.data["features"]
+    if scene.layers.density == "heat":
+        heat = (payload["h"], payload["hmax"], [(float(k), c) for k, c in payload["hg"].items()])
+        markers = []
+    elif scene.layers.density == "clusters":
+        clusters = tr(scene.lang)("markers_clusters")
+        legend = replace(legend, markers_text=legend.markers_text.replace(clusters, ""))
     return render(
         size,
         context=static["context"]["features"],
         oblasts=scene.layers.oblasts.data["features"],
-        markers=scene.layers.markers.data["features"],
+        markers=markers,
         labels=static["labels"]["features"],
-        legend=scene.legend,
+        legend=legend,
         title=scene.title,
         date_text=scene.date_text,
         window_text=scene.window_text,
@@ -297,4 +314,5 @@ def of_scene(scene, regions: Regions, size: tuple[int, int]) -> Slide:
         squares=scene.layers.control,
         areas=scene.layers.areas,
         water=static["water"]["features"],
+        heat=heat,
     )

@@ -19,12 +19,20 @@ from dashboard.i18n import DATASET_NAMES, dataset_label, long_date, tr
 from dashboard.ingest.areas import Areas, areas_on
 from dashboard.ingest.control import ControlTable
 from dashboard.ingest.datasets import UCDP_LABEL
+from dashboard.query.filters import filters_of
 from dashboard.query.index import EventIndex
-from dashboard.query.view import Filters, View, breaks_for_index, build_view, index_for
+from dashboard.query.view import (
+    Filters,
+    View,
+    breaks_for_index,
+    breaks_for_range,
+    build_view,
+    index_for,
+)
 from dashboard.scene import basemap, legend
 from dashboard.scene.control import control_rows, legend_entries
 from dashboard.scene.layers import DateLayers, date_group
-from dashboard.state.choices import METRICS
+from dashboard.state.choices import DENSITY, METRICS
 from dashboard.state.view_state import ViewState
 
 
@@ -101,8 +109,15 @@ def make(
     client: dict | None = None,
     control: ControlTable | None = None,
     areas: Areas | None = None,
+    range_from=None,
+    range_to=None,
+    density: str = "auto",
 ) -> Scene:
     """Filter, count and draw the layers for one date.
+
+    ``range_from`` (with ``range_to``): a from-to range; the map counts from its first day to
+    ``date`` (the window grows as the date steps through the range). ``density``: how events
+    are drawn (``scene.layers.density_of``).
 
     ``overlay``: "" (page), "legend" (presentation: the legend over the map) or "full" (the
     standalone file: legend and the title/date banner over the map). ``client``: more keys
@@ -112,8 +127,9 @@ def make(
     if index is None:
         index = index_for(events, filters)
     if breaks is None:
-        breaks = breaks_for_index(index, window, metric)
-    view = build_view(events, date, window, filters, breaks=breaks, metric=metric, index=index)
+        breaks = breaks_of(index, window, metric, range_from, range_to)
+    days = window_on(date, window, range_from)
+    view = build_view(events, date, days, filters, breaks=breaks, metric=metric, index=index)
     T = tr(lang)
     date_text = long_date(view.date, lang)
     fill_opacity = basemap.FILL_OPACITY if tiles == "none" else basemap.FILL_OPACITY_TILES
@@ -131,6 +147,7 @@ def make(
         lang,
         fill_opacity,
         control_rows(control, view.date, lang),
+        density,
     )
     in_force = areas_on(areas, view.date)
     if in_force:  # the analyst's control areas in force on the date
@@ -149,7 +166,7 @@ def make(
         layers.areas = in_force
     key = legend.build(
         view.breaks,
-        window,
+        days,
         metric,
         marker_categories(layers),
         layers.grid_step,
@@ -159,8 +176,12 @@ def make(
         caveats=caveats(index, view.selection, lang),
         control=legend_entries(layers.control, lang),
         areas=T("areas_legend", credit=areas.credit) if in_force else "",
+        since=range_from,
+        density=layers.density,
+        drawn=layers.drawn,
+        area=len(filters.area) >= 3,
     )
-    window_text = legend.window_text(view.date, window, lang)
+    window_text = legend.window_text(view.date, days, lang, since=range_from, until=range_to)
     layers.payload["label"] = escape(date_text)  # the time bar's date
     controls: list[tuple[str, str, str]] = []
     if overlay in ("legend", "full"):
@@ -198,6 +219,22 @@ def make(
         tiles=tiles,
         controls=tuple(controls),
     )
+
+
+def window_on(date, window: int | None, range_from) -> int | None:
+    """The window counted on ``date``: the view's, or with a range, its first day to the date."""
+    if range_from is None:
+        return window
+    gap = (pd.Timestamp(date).normalize() - pd.Timestamp(range_from).normalize()).days
+    return max(1, gap + 1)
+
+
+def breaks_of(index: EventIndex, window: int | None, metric: str, range_from, range_to):
+    """Class breaks that stay fixed while the date moves: over every date for a window, or the
+    whole range for a range (its counts only grow as the date steps through it)."""
+    if range_from is None or range_to is None:
+        return breaks_for_index(index, window, metric)
+    return breaks_for_range(index, range_from, range_to, metric)
 
 
 def marker_categories(layers: DateLayers) -> list[str]:
@@ -249,6 +286,9 @@ class Inputs:
     index: EventIndex
     control: ControlTable | None = None
     areas: Areas | None = None
+    range_from: object = None  # datetime.date or None
+    range_to: object = None
+    density: str = "auto"
 
     def args(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)} | {"breaks": list(self.breaks)}
@@ -266,6 +306,9 @@ class Inputs:
             self.overlay,
             id(self.control),
             id(self.areas),
+            self.range_from,
+            self.range_to,
+            self.density,
         )
 
 
@@ -286,12 +329,12 @@ def inputs_for(
     the data, filters, window and metric, never on the date)."""
     metric = state.metric if state.metric in METRICS else "events"
     if breaks is None:
-        breaks = breaks_for_index(index, state.window, metric)
+        breaks = breaks_of(index, state.window, metric, state.range_from, state.range_to)
     return Inputs(
         events=events,
         regions=regions,
         window=state.window,
-        filters=Filters(state.cat, state.oblast, state.q),
+        filters=filters_of(state),
         metric=metric,
         show_outside=state.outside,
         lang=state.lang,
@@ -301,6 +344,9 @@ def inputs_for(
         index=index,
         control=control,
         areas=areas,
+        range_from=state.range_from if state.has_range else None,
+        range_to=state.range_to if state.has_range else None,
+        density=state.density if state.density in DENSITY else "auto",
     )
 
 

@@ -6,7 +6,12 @@ The payload (one JSON object per date; ``timebar.protocol`` documents the keys t
 - ``date``: ISO date; ``label``: the date in words (escaped), for the time bar.
 - ``s``: the string table (escaped HTML); ``styles``: the distinct Leaflet path styles.
 - ``o``: per oblast ``[iso_code, style, tooltip]`` (style and tooltip index ``styles``/``s``).
-- ``m``: per marker ``[lat, lon, style, tooltip, popup head, [event rows], more text or -1]``.
+- ``m``: per marker ``[lat, lon, style, tooltip, popup head, [event rows], more text or -1,
+  events]`` (the last: how many events the marker stands for; a cluster sums them).
+- ``dm``: how the events are drawn: ``points``, ``clusters`` (the same markers, grouped by the
+  client while they are close on screen) or ``heat`` (``h``: ``[lat, lon, events]`` per place
+  or grid cell, ``hmax``: the weight drawn at full heat, ``hg``: the colour ramp; ``m`` is then
+  empty).
 - ``e``: per listed event, the ``popups.event_parts`` pieces as indexes into ``s`` (piece 2 is
   1 when the event is under way on the date).
 - ``t``: ``now`` and ``source`` words (indexes into ``s``).
@@ -34,6 +39,7 @@ from dashboard.query.index import MAX_PLACES, EventIndex, Selection
 from dashboard.scene import basemap
 from dashboard.scene.basemap import FILL_OPACITY, _feature
 from dashboard.scene.control import STATUS_ORDER, STATUS_STYLE
+from dashboard.scene.density import density_of, heat_layer
 from dashboard.scene.palette import ACTIVE_OUTLINE, category_colour, count_colour
 from dashboard.scene.popups import (
     join_event,
@@ -286,6 +292,7 @@ def markers_from_index(
                 strings(popup_head(name, n, lang)),
                 mine,
                 strings(more) if more else -1,
+                n,
             ]
         )
         props.append({"count": n, "active": is_active, "inside": is_inside, "category": category})
@@ -345,6 +352,8 @@ class DateLayers:
     markers: MarkersLayer
     control: list[dict] = field(default_factory=list)  # scene.control.control_rows
     areas: list = field(default_factory=list)  # ingest.areas.Area in force (the user's file)
+    density: str = "points"  # how the events are drawn (``density_of``)
+    drawn: int = 0  # events on the map
 
     @property
     def grid_step(self) -> float | None:
@@ -365,6 +374,7 @@ def date_group(
     lang: str = "en",
     fill_opacity: float = FILL_OPACITY,
     control: list[dict] | None = None,
+    density: str = "auto",
 ) -> DateLayers:
     """Everything that changes with the date and filters: the oblasts, the markers, the
     settlements' control (``scene.control.control_rows``) and the payload the client draws
@@ -374,16 +384,24 @@ def date_group(
         regions, counts, breaks, by_oblast, date_label, metric_column, lang, fill_opacity
     )
     strings, styles = Strings(), Styles()
-    markers = markers_from_index(index, sel, active, show_outside, lang, strings, styles)
+    drawn_events = int(np.count_nonzero(index.drawn(sel, show_outside)))
+    mode = density_of(density, drawn_events)
+    # Heat draws no markers: theirs (for the slide and tests) stay out of the payload's tables.
+    own = (strings, styles) if mode != "heat" else (Strings(), Styles())
+    markers = markers_from_index(index, sel, active, show_outside, lang, *own)
     payload = {
         "date": date_key,
         "o": oblasts.rows(strings, styles),
-        "m": markers.payload["m"],
-        "e": markers.payload["e"],
+        "m": markers.payload["m"] if mode != "heat" else [],
+        "e": markers.payload["e"] if mode != "heat" else [],
         "s": strings.items,
         "styles": styles.items,
         "t": {"now": strings(under_way_html(lang)), "source": strings(escape(tr(lang)("source")))},
     }
+    if mode != "points":  # a payload without "dm" is drawn as points (the goldens' form)
+        payload["dm"] = mode
+    if mode == "heat":
+        payload.update(heat_layer(index, sel, show_outside))
     if control:
         codes = {status: i for i, status in enumerate(STATUS_ORDER)}
         payload["c"] = [
@@ -397,4 +415,4 @@ def date_group(
             for r in control
         ]
         payload["cs"] = [list(STATUS_STYLE[status]) for status in STATUS_ORDER]
-    return DateLayers(payload, oblasts, markers, control or [])
+    return DateLayers(payload, oblasts, markers, control or [], density=mode, drawn=drawn_events)

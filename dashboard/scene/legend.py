@@ -10,12 +10,20 @@ from dataclasses import dataclass
 from html import escape
 
 from dashboard.i18n import category_name, long_date, tr
-from dashboard.scene.palette import ACTIVE_OUTLINE, category_colour, count_colour, legend_bins
+from dashboard.scene.palette import (
+    ACTIVE_OUTLINE,
+    HEAT_GRADIENT,
+    category_colour,
+    count_colour,
+    legend_bins,
+)
 
 TEXT = "#000000"
 AREA_LINE = "#7a0f1c"  # the user's control areas: dashed outline, light fill
 AREA_FILL_CSS = "rgba(178,24,43,0.18)"
 BACKGROUND = "#ffffff"
+HEAT_CSS = ",".join(colour for _, colour in HEAT_GRADIENT)
+DRAWN_LINE = "#0b6e99"  # the area drawn on the map
 
 
 @dataclass(frozen=True)
@@ -31,17 +39,32 @@ class Legend:
     control_title: str = ""  # the settlements' control section (empty: none on the map)
     control: tuple[tuple[str, str], ...] = ()  # (status words, colour) on the map
     areas: str = ""  # the user's control areas on the map, with their source and licence
+    density: str = "points"  # how the events are drawn: points, clusters or heat
+    heat_title: str = ""  # heat: what the glow is (the markers section is then empty)
+    drawn_area: str = ""  # the area drawn on the map that filters everything
 
     @property
     def has_markers(self) -> bool:
         return bool(self.categories)
 
 
-def window_text(date, window_days: int | None, lang: str) -> str:
-    """'up to 25 September 2022' or '19 September – 25 September 2022 (7 days)'."""
+def window_text(date, window_days: int | None, lang: str, since=None, until=None) -> str:
+    """'up to 25 September 2022', '19 September – 25 September 2022 (7 days)', or with a
+    range '23 September – 30 September 2022 (range to 5 October 2022)'."""
     import pandas as pd
 
     T = tr(lang)
+    if since is not None and until is not None:
+        first = long_date(since, lang)
+        if pd.Timestamp(since).year == pd.Timestamp(date).year:
+            first = first.rsplit(" ", 1)[0]
+        if pd.Timestamp(since).normalize() == pd.Timestamp(date).normalize():
+            first = ""
+        return T(
+            "window_range",
+            span=f"{first} – {long_date(date, lang)}" if first else long_date(date, lang),
+            until=long_date(until, lang),
+        )
     if window_days is None:
         return T("window_cumulative", date=long_date(date, lang))
     first = pd.Timestamp(date) - pd.Timedelta(days=window_days - 1)
@@ -63,6 +86,10 @@ def build(
     caveats: tuple[str, ...] = (),
     control: tuple[tuple[str, str], ...] = (),
     areas: str = "",
+    since=None,
+    density: str = "points",
+    drawn: int = 0,
+    area: bool = False,
 ) -> Legend:
     """The legend of one view: only what is on the map. ``values``: the oblasts' values on
     the date (only their classes are listed; None lists every class); ``categories``: those
@@ -70,6 +97,8 @@ def build(
     T = tr(lang)
     what = T("fill_fatalities" if metric == "fatalities" else "fill_events")
     span = T("span_cumulative") if window_days is None else T("span_days", n=window_days)
+    if since is not None:
+        span = T("span_range", first=long_date(since, lang))
     bins = [(T("no_events") if label == "0" else label, c) for label, c in legend_bins(breaks)]
     if values is not None:
         used = {count_colour(int(v), breaks) for v in values}
@@ -78,6 +107,11 @@ def build(
         markers = T("markers_places")
     else:
         markers = T("markers_grid", step=grid_step, km=round(grid_step * 111))
+    if density == "clusters":
+        markers += T("markers_clusters")
+    heat = T("heat_legend", n=f"{drawn:,}") if density == "heat" else ""
+    if heat:
+        categories = []
     return Legend(
         fill_title=f"{T('fill')}: {what} {span}",
         bins=tuple(bins),
@@ -90,6 +124,9 @@ def build(
         control_title=T("ctl_legend") if control else "",
         control=tuple(control),
         areas=areas,
+        density=density,
+        heat_title=heat,
+        drawn_area=T("drawn_area_legend") if area else "",
     )
 
 
@@ -133,6 +170,22 @@ def to_html(legend: Legend, scale: float = 1.0) -> str:
         html += (
             f"<div style='margin-top:{px(8)}'><b>{escape(legend.markers_title)}</b>: "
             f"{escape(legend.markers_text)}{cats}</div>"
+        )
+    if legend.heat_title:
+        ramp = f"display:inline-block;width:{px(60)};height:{px(12)};vertical-align:middle;"
+        ramp += f"margin-right:{px(7)};background:linear-gradient(90deg,{HEAT_CSS})"
+        html += (
+            f"<div style='margin-top:{px(8)}'><span style='{ramp}'></span>"
+            f"{escape(legend.heat_title)}</div>"
+        )
+    if legend.drawn_area:
+        patch = (
+            f"display:inline-block;width:{px(24)};height:{px(15)};border:2px dashed {DRAWN_LINE};"
+            f"margin-right:{px(7)};vertical-align:middle"
+        )
+        html += (
+            f"<div style='margin-top:{px(8)}'><span style='{patch}'></span>"
+            f"{escape(legend.drawn_area)}</div>"
         )
     if legend.control:
         square = (

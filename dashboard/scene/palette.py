@@ -74,3 +74,15 @@ def legend_bins(breaks: list[int]) -> list[tuple[str, str]]:
 def category_colour(category: str) -> str:
     """Marker colour for a category (unknown categories get a neutral grey)."""
     return CATEGORY_COLOURS.get(category, OTHER_CATEGORY)
+
+
+# The heat layer's colours, low to high (payload ``hg``: web/oem-map.js draws leaflet.heat
+# with them, and the legend shows the same ramp). Blue to red through pale yellow, readable
+# over the oblasts' orange fill and on a projector.
+HEAT_GRADIENT = (
+    (0.2, "#2c7bb6"),
+    (0.45, "#abd9e9"),
+    (0.65, "#ffffbf"),
+    (0.85, "#fdae61"),
+    (1.0, "#d7191c"),
+)

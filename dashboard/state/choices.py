@@ -17,6 +17,11 @@ SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # playback, seconds per step
 TILES = ("none", "osm", "carto-light")  # basemaps (render.leaflet.TILES has their URLs)
 MAX_WINDOW = 3660  # days
 MAX_QUERY = 200  # characters of search text
+DENSITY = ("auto", "points", "clusters", "heat")  # how events are drawn
+MAX_LISTED = 50  # values of one list filter a link may hold (actors, types, categories)
+MAX_VALUE = 200  # characters of one such value
+MAX_AREA = 60  # vertices of a drawn area
+MAX_FATALITIES = 10_000_000
 SLIDE_SIZES = ((1920, 1080), (1280, 720))  # the page's PNG buttons
 
 

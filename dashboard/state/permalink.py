@@ -11,6 +11,14 @@ reported in a notice, so a mistyped link still opens, and says what it could not
 | cat | categories | comma-separated keys (data/README.md, docs/FORMATS.md) |
 | oblast | oblasts | comma-separated ISO codes of the five, or `outside` |
 | q | search text | up to 200 characters |
+| actor | actors on either side | `|`-separated names, at most 50 |
+| etype | event types (UCDP: type of violence) | `|`-separated, at most 50 |
+| sub | sub-event types (UCDP: dyad) | `|`-separated, at most 50 |
+| civ | only ACLED's civilian targeting | 0, 1 |
+| fmin, fmax | fatalities, least and most | whole numbers |
+| from, to | a date range: the slider runs inside it | YYYY-MM-DD, both |
+| area | a polygon drawn on the map | `lat,lon;lat,lon;...`, 3..60 vertices |
+| density | how events are drawn | auto, points, clusters, heat |
 | lang | language | en, uk |
 | present | presentation mode | 0, 1 |
 | lat, lon | map centre | degrees, around Ukraine (lat 40..57, lon 18..46) |
@@ -35,7 +43,20 @@ from urllib.parse import parse_qsl, urlencode
 
 from dashboard.config import ALL_CATEGORIES, FIVE_OBLASTS
 from dashboard.i18n import LANGS
-from dashboard.state.choices import DATA, MAX_QUERY, MAX_WINDOW, METRICS, OUTSIDE, STEPS, TILES
+from dashboard.state.choices import (
+    DATA,
+    DENSITY,
+    MAX_AREA,
+    MAX_FATALITIES,
+    MAX_LISTED,
+    MAX_QUERY,
+    MAX_VALUE,
+    MAX_WINDOW,
+    METRICS,
+    OUTSIDE,
+    STEPS,
+    TILES,
+)
 from dashboard.state.view_state import DEFAULT, ViewState
 
 LAT_RANGE = (40.0, 57.0)
@@ -51,6 +72,16 @@ ORDER = (
     "cat",
     "oblast",
     "q",
+    "actor",
+    "etype",
+    "sub",
+    "civ",
+    "fmin",
+    "fmax",
+    "from",
+    "to",
+    "area",
+    "density",
     "lang",
     "present",
     "lat",
@@ -125,6 +156,33 @@ def _step(value: str) -> int:
     return int(value)
 
 
+def _count(value: str) -> int:
+    if not re.fullmatch(r"\d{1,8}", value) or int(value) > MAX_FATALITIES:
+        raise ValueError(f"use a whole number, 0..{MAX_FATALITIES}")
+    return int(value)
+
+
+def _area(value: str) -> tuple[tuple[float, float], ...]:
+    points = [p for p in value.split(";") if p.strip()]
+    if not 3 <= len(points) <= MAX_AREA:
+        raise ValueError(f"use 3..{MAX_AREA} points as lat,lon;lat,lon;...")
+    out = []
+    for point in points:
+        parts = point.split(",")
+        if len(parts) != 2:
+            raise ValueError("use lat,lon;lat,lon;...")
+        out.append((_number(parts[0], *LAT_RANGE), _number(parts[1], *LON_RANGE)))
+    return tuple(out)
+
+
+def check_area(points) -> tuple[tuple[float, float], ...]:
+    """Vertices from the map as an area a link can hold, or () when they cannot be one."""
+    try:
+        return _area(";".join(f"{lat!r},{lon!r}" for lat, lon in points))
+    except (TypeError, ValueError):
+        return ()
+
+
 PARSERS = {
     "data": lambda v: _choice(v.lower(), DATA),
     "date": _date,
@@ -141,7 +199,17 @@ PARSERS = {
     "speed": lambda v: _number(v, *SPEED_RANGE),
     "loop": _flag,
     "play": _flag,
+    "civ": _flag,
+    "fmin": _count,
+    "fmax": _count,
+    "from": _date,
+    "to": _date,
+    "area": _area,
+    "density": lambda v: _choice(v, DENSITY),
 }
+LISTS = ("actor", "etype", "sub")  # free text values, "|"-separated
+LINK_NAMES = {"range_from": "from", "range_to": "to"}  # ViewState field -> link parameter
+FIELD_NAMES = {v: k for k, v in LINK_NAMES.items()}
 
 
 def _last(value) -> str:
@@ -177,6 +245,9 @@ def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
                 f"oblast={_shown(v)}: use the ISO code of one of the five oblasts, or '{OUTSIDE}'"
                 for v in bad
             ]
+        elif key in LISTS:
+            values[key], why = _texts(value)
+            notices += [f"{key}: {w}" for w in why]
         elif key == "q":
             text = re.sub(r"[\x00-\x1f\x7f]", " ", value)
             if len(text) > MAX_QUERY:
@@ -190,7 +261,34 @@ def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         notices.append(f"{given}: needs both lat and lon; the map opens on its default centre")
         values.pop("lat", None)
         values.pop("lon", None)
+    if ("from" in values) != ("to" in values):
+        given = "from" if "from" in values else "to"
+        notices.append(f"{given}: a range needs both from and to; none is used")
+        values.pop("from", None)
+        values.pop("to", None)
+    elif "from" in values and values["from"] > values["to"]:
+        notices.append("from, to: from is after to; they are swapped")
+        values["from"], values["to"] = values["to"], values["from"]
+    if "fmin" in values and "fmax" in values and values["fmin"] > values["fmax"]:
+        notices.append("fmin, fmax: fmin is above fmax; they are swapped")
+        values["fmin"], values["fmax"] = values["fmax"], values["fmin"]
+    values = {FIELD_NAMES.get(k, k): v for k, v in values.items()}
     return replace(DEFAULT, **values), notices
+
+
+def _texts(value: str) -> tuple[tuple[str, ...], list[str]]:
+    """A "|"-separated list of names (actors, types): control characters removed, each name
+    cut to MAX_VALUE characters, at most MAX_LISTED names."""
+    why: list[str] = []
+    items = [re.sub(r"[\x00-\x1f\x7f]", " ", v).strip() for v in value.split("|")]
+    items = list(dict.fromkeys(v for v in items if v))
+    if len(items) > MAX_LISTED:
+        why.append(f"more than {MAX_LISTED} values; the first {MAX_LISTED} are used")
+        items = items[:MAX_LISTED]
+    if any(len(v) > MAX_VALUE for v in items):
+        why.append(f"a value longer than {MAX_VALUE} characters is cut")
+        items = [v[:MAX_VALUE] for v in items]
+    return tuple(items), why
 
 
 def _oblast_key(value: str) -> str:
@@ -213,15 +311,23 @@ def _listed(value: str, options, normalise) -> tuple[tuple[str, ...], list[str]]
     return tuple(kept), bad
 
 
+def _coord(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
 def _format(name: str, value) -> str | None:
     if isinstance(value, bool):
         return "1" if value else "0"
     if name == "window":
         return str(value or 0)
+    if name == "area":
+        return ";".join(f"{_coord(lat)},{_coord(lon)}" for lat, lon in value)
+    if name in LISTS:
+        return "|".join(value)
     if isinstance(value, tuple):
         return ",".join(value)
     if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".") if name in ("lat", "lon") else f"{value:g}"
+        return _coord(value) if name in ("lat", "lon") else f"{value:g}"
     if isinstance(value, Date):
         return value.isoformat()
     return str(value)
@@ -238,12 +344,12 @@ def to_params(state: ViewState) -> dict[str, str]:
             if state.date is not None or value is not None:
                 out["window"] = _format("window", value)
         elif value is not None and value != f.default:
-            out[f.name] = _format(f.name, value)
+            out[LINK_NAMES.get(f.name, f.name)] = _format(f.name, value)
     return {k: out[k] for k in ORDER if k in out}
 
 
 def to_query(state: ViewState) -> str:
-    return urlencode(to_params(state), safe=",-:")
+    return urlencode(to_params(state), safe=",-:;|")
 
 
 def from_query(query: str) -> tuple[ViewState, list[str]]:

@@ -25,6 +25,19 @@ class ViewState:
     cat: tuple[str, ...] = ()  # categories shown (empty: all)
     oblast: tuple[str, ...] = ()  # ISO codes and/or "outside" (empty: all)
     q: str = ""  # search text
+    # The analyst's filters on fields an upload may have (``query.filters.Filters``).
+    actor: tuple[str, ...] = ()  # actors on either side
+    etype: tuple[str, ...] = ()  # event types (UCDP: type of violence)
+    sub: tuple[str, ...] = ()  # sub-event types (UCDP: dyad)
+    civ: bool = False  # only ACLED's civilian targeting
+    fmin: int | None = None  # fatalities, least and most
+    fmax: int | None = None
+    # A from-to range (link: from, to): the slider runs inside it and the map counts from its
+    # first day to the slider's date. Both or neither.
+    range_from: Date | None = None
+    range_to: Date | None = None
+    area: tuple[tuple[float, float], ...] = ()  # a polygon drawn on the map: (lat, lon) vertices
+    density: str = "auto"  # how events are drawn (``state.choices.DENSITY``)
     lang: str = "en"
     present: bool = False  # presentation mode
     lat: float | None = None  # map centre and zoom, once the view is not the default one
@@ -37,6 +50,10 @@ class ViewState:
     speed: float = 1.0  # playback, seconds per step
     loop: bool = False
     play: bool = False  # a link that starts playing (the page never writes it)
+
+    @property
+    def has_range(self) -> bool:
+        return self.range_from is not None and self.range_to is not None
 
     @property
     def map_view(self) -> tuple[float | None, float | None, int | None]:

@@ -10,6 +10,10 @@ Page → client, on top of a date's payload (``scene.layers`` documents the draw
   ``first`` and ``last`` (ISO dates), ``label``, ``prev``, ``next`` (escaped words) and
   ``locale`` (BCP 47, for the date shown while a file loads).
 - ``seen``: the id of the last report the page has taken (None before any).
+- ``area``: the area drawn on the map that filters the view, ``[[lat, lon], ...]`` (empty:
+  none). The time bar's files have no ``area``: the client keeps what it drew.
+- ``fly``: ``{"n": <request number>, "b": [[s, w], [n, e]]}`` or ``{"n", "c": [lat, lon],
+  "z": zoom}``: the user asked to go there (``geo.places``); the client flies once per ``n``.
 
 Client → page, as the streamlit-folium component value (``st_folium``'s return):
 
@@ -17,12 +21,16 @@ Client → page, as the streamlit-folium component value (``st_folium``'s return
 - ``oem``: ``{"date": "YYYY-MM-DD", "id": "<client>:<sequence>"}``: the date the time bar
   stepped to. A report is new when its id differs from the last one taken.
 
+- ``area``: ``{"id": "<client>:<sequence>", "pts": [[lat, lon], ...]}``: the user drew an
+  area (``pts`` empty: cleared it). New when its id differs from the last one taken.
+
 Client → page window, by ``postMessage``: ``{"oem": "escape"}`` when Esc is pressed in the map
 with no popup open (the page leaves presentation).
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date as Date
 from html import escape
 
@@ -48,6 +56,43 @@ def client_keys(
         },
         "seen": seen,
     }
+
+
+def view_keys(fly, area) -> dict:
+    """The page's own keys about the map's view: the last fly request (``(n, target)`` or
+    None) and the drawn area in force."""
+    out: dict = {"area": [[lat, lon] for lat, lon in area]}
+    if fly is not None:
+        out["fly"] = {"n": int(fly[0]), **fly[1]}
+    return out
+
+
+MAX_AREA_POINTS = 60  # vertices the client may send (it simplifies to this many)
+
+
+def parse_area(value: object) -> tuple[str, tuple[tuple[float, float], ...]] | None:
+    """An area drawn on the map (its id and finite vertices, rounded to 4 places), or None
+    when the value has none. Anything malformed is taken as "no area" (a clear); the page
+    checks the vertices against the link's bounds (``permalink.check_area``)."""
+    area = value.get("area") if isinstance(value, dict) else None
+    if not isinstance(area, dict):
+        return None
+    area_id = str(area.get("id", ""))[:REPORT_ID_CHARS]
+    if not area_id:
+        return None
+    points = area.get("pts")
+    if not isinstance(points, list) or not 3 <= len(points) <= MAX_AREA_POINTS:
+        return area_id, ()
+    out = []
+    for point in points:
+        try:
+            lat, lon = (round(float(v), 4) for v in point)
+        except (TypeError, ValueError, OverflowError):
+            return area_id, ()
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            return area_id, ()
+        out.append((lat, lon))
+    return area_id, tuple(out)
 
 
 def parse_report(value: object) -> tuple[str, Date | None] | None:

@@ -6,6 +6,12 @@
  * Each date is an OEM.DateLayer holding a compact payload: oblast styles and tooltips, and
  * markers whose popups are assembled only when opened. Every string in a payload arrives
  * HTML-escaped from the server (dashboard/maps.py); this file only joins them.
+ *
+ * The events are drawn as points, clusters (Leaflet.markercluster) or heat (leaflet.heat), as
+ * the payload's ``dm`` says; the two plugins are loaded only when a payload first needs them.
+ * The user may draw an area (a rectangle or a polygon) that the page filters by, and the page
+ * may send the map somewhere (``fly``). Payload keys: dashboard/scene/layers.py and
+ * dashboard/timebar/protocol.py; base options: dashboard/render/leaflet.py.
  */
 (function () {
   "use strict";
@@ -35,8 +41,16 @@
     document.documentElement.setAttribute("data-oem-ready", "1");
   }
 
+  // The fit's padding: clear of the time bar (top) and the scale (bottom). A flight to a place
+  // (``fly``) uses the same.
+  var FIT_PADDING = { paddingTopLeft: [12, 52], paddingBottomRight: [12, 28] };
+
   OEM.base = function (map, options) {
     state.map = map;
+    state.options = options;
+    // folium keeps max_zoom for its tile layers, so a map with no tiles has no maximum zoom;
+    // the cluster group needs one (and so does a flight's aim).
+    if (options.maxZoom && map.options.maxZoom === undefined) { map.setMaxZoom(options.maxZoom); }
     // No view given: the five oblasts fill the frame, clear of the time bar (top) and the
     // scale (bottom), as soon as the frame has a size (an iframe may not be laid out yet);
     // then every view is kept inside the countries drawn.
@@ -47,13 +61,18 @@
         window.requestAnimationFrame(function () { frame(tries - 1); });
         return;
       }
-      if (options.fit && size.x > 0 && size.y > 0) {
-        map.fitBounds(options.fit, { paddingTopLeft: [12, 52], paddingBottomRight: [12, 28],
-          animate: false });
+      var sized = size.x > 0 && size.y > 0;
+      if (options.fit && sized && !state.touched) {
+        map.fitBounds(options.fit, L.extend({ animate: false }, FIT_PADDING));
         state.fitted = true;
         tellFit(map);
       }
       if (options.maxBounds) { map.setMaxBounds(options.maxBounds); }
+      if (state.flyLater && sized) {  // a flight asked for before the frame had a size
+        var f = state.flyLater;
+        state.flyLater = null;
+        fly(map, f);
+      }
       placeLabels(map);
     }
     frame(120);
@@ -70,9 +89,13 @@
         window.clearTimeout(settle);
         settle = window.setTimeout(function () {
           map.invalidateSize({ pan: false });
-          if (state.fitted && !state.touched) {
-            map.fitBounds(options.fit, { paddingTopLeft: [12, 52], paddingBottomRight: [12, 28],
-              animate: false });
+          var size = map.getSize();
+          if (state.flyLater && size.x > 0 && size.y > 0) {
+            var f = state.flyLater;
+            state.flyLater = null;
+            fly(map, f);
+          } else if (state.fitted && !state.touched) {
+            map.fitBounds(options.fit, L.extend({ animate: false }, FIT_PADDING));
             tellFit(map);
           }
           placeLabels(map);
@@ -92,6 +115,12 @@
     var townPane = map.createPane("oemTowns");  // town dots under the markers
     townPane.style.zIndex = 440;
     townPane.style.pointerEvents = "none";
+    var heatPane = map.createPane("oemHeat");  // heat: over the oblasts' fill, under the towns
+    heatPane.style.zIndex = 430;
+    heatPane.style.pointerEvents = "none";
+    var drawnPane = map.createPane("oemDrawn");  // the user's drawn area: under the markers
+    drawnPane.style.zIndex = 435;
+    drawnPane.style.pointerEvents = "none";
     state.labels = [];
     (options.labels || []).forEach(function (l) {  // oblast names: placed first
       var marker = L.marker([l[0], l[1]], {
@@ -117,6 +146,7 @@
     map.on("tooltipopen", function (e) {  // a popup open: no hover tooltip on top of it
       if (state.popup && e.tooltip && e.tooltip._source) { e.tooltip._source.closeTooltip(); }
     });
+    if (options.words && window.parent !== window) { drawTool(map, options.words); }
     if (options.geo) { drawStatic(map, options.geo); return; }
     fetch(options.url).then(function (r) { return r.json(); }).then(function (geo) {
       drawStatic(map, geo);
@@ -150,7 +180,9 @@
   // 2022, 2: others), each where it overlaps no label already placed, no event marker, no
   // settlement square and no control drawn over the map (time bar, zoom, legend); a town's
   // name tries the four sides of its point, clear of the marker drawn there. Towns of a
-  // rank the zoom does not show yet are left out.
+  // rank the zoom does not show yet are left out. With clusters, a cluster's number is an
+  // obstacle like a control (its box) and only the circles shown alone count as markers; heat
+  // draws no marker, so names go over it.
   var RANK_ZOOM = [0, 6, 7];  // the least zoom at which a rank is named
   // Where an oblast's name may go around its point, nearest first (pixels).
   var CENTRE_SPOTS = [];
@@ -164,7 +196,7 @@
     var out = [], box = map.getContainer().getBoundingClientRect();
     map.getContainer().querySelectorAll(
       ".oem-timebar, .leaflet-control-zoom, .oem-legend, .oem-attrib, .oem-banner, " +
-      ".leaflet-control-scale").forEach(function (el) {
+      ".leaflet-control-scale, .oem-draw, .oem-draw-hint, .oem-cluster").forEach(function (el) {
       var r = el.getBoundingClientRect();
       out.push([r.left - box.left - 4, r.top - box.top - 4, r.right - box.left + 4,
         r.bottom - box.top + 4]);
@@ -175,7 +207,9 @@
   function circles(map) {
     var out = [];
     Object.keys(state.markers || {}).forEach(function (key) {
-      var m = state.markers[key], p = map.latLngToContainerPoint(m.getLatLng()),
+      var m = state.markers[key];
+      if (!map.hasLayer(m)) { return; }  // inside a cluster (its number is an obstacle)
+      var p = map.latLngToContainerPoint(m.getLatLng()),
         r = m.getRadius() + (m.options.weight || 0) / 2;
       out.push([p.x - r, p.y - r, p.x + r, p.y + r, p.x, p.y, r]);
     });
@@ -293,12 +327,12 @@
     var map = state.map, container = map.getContainer();
     state.current = { payload: p };
     if (state.ready) { styleOblasts(p); }
-    var drawn = state.drawn;
-    if (!(drawn && p.k && drawn.k === p.k && drawn.date === p.date)) {
-      drawMarkers(map, p);
+    var drawn = state.drawn, mode = modeOf(p);
+    if (!(drawn && p.k && drawn.k === p.k && drawn.date === p.date && drawn.dm === mode)) {
+      drawDensity(map, p);
       drawControl(map, p);
       drawAreas(map, p);
-      state.drawn = { k: p.k, date: p.date };
+      state.drawn = { k: p.k, date: p.date, dm: mode };
       placeSoon(map);
     }
     if (p.legend) {
@@ -312,36 +346,189 @@
 
   function popupOf(marker) { return OEM.popupHtml(marker._oem[0], marker._oem[1]); }
 
+  // --- density: points, clusters or heat ----------------------------------------------------
+  // One layer draws the events, made for the payload's mode (``dm``); a payload in another
+  // mode removes it whole before drawing its own, so nothing of the previous mode stays.
+  // Clusters and heat come from plugins (Leaflet.markercluster from its PyPI package,
+  // leaflet.heat from npm) that the first page does not load: the first payload that needs
+  // one injects its script (the URLs are in the base options, ``plugins``), and the newest
+  // payload waiting for it is drawn once it has loaded. A standalone file carries the plugin
+  // its payload needs inline (dashboard/render/html.py), with no URL: it is simply present.
+  var PLUGINS = {
+    clusters: { js: "cluster_js", css: "cluster_css",
+      ready: function () { return !!(L.MarkerClusterGroup && L.markerClusterGroup); } },
+    heat: { js: "heat_js", css: "heat_css", ready: function () { return !!L.HeatLayer; } }
+  };
+  var loads = {};  // mode -> "loading" or "failed" (absent: never asked for)
+
+  // Heat at zoom 6-9 on a laptop: a town's events read as one spot, neighbouring towns apart.
+  // The colour ramp is the payload's ``hg`` ({stop: colour}, the one the legend shows), else
+  // this one.
+  var HEAT = { radius: 20, blur: 15, minOpacity: 0.5, maxZoom: 0,
+    // Blues, mid (few) to near white (most): apart from the oblasts' yellow-to-brown fill in
+    // hue, also under deuteranopia and protanopia (the blue-yellow axis stays), and the
+    // busiest places, which sit on the darkest fill, brightest.
+    gradient: { 0: "#1d5fa8", 0.4: "#2b8cbe", 0.7: "#7fcdea", 1: "#f4fcff" } };
+  // maxZoom 0: leaflet.heat would otherwise weaken every point by half per zoom level under
+  // its maxZoom; the weights are event counts and ``hmax`` says which one is full heat.
+
+  function modeOf(p) { return p.dm === "clusters" || p.dm === "heat" ? p.dm : "points"; }
+
+  function drawDensity(map, p) {
+    var mode = modeOf(p), plugin = PLUGINS[mode];
+    if (plugin && !plugin.ready() && loads[mode] !== "failed") {
+      clearDensity(map);  // the previous mode's drawing would show the wrong date meanwhile
+      state.densityLater = p;  // the newest payload waiting wins
+      loadPlugin(mode);
+      return;
+    }
+    state.densityLater = null;
+    if (plugin && !plugin.ready()) {  // the plugin failed to load: circles rather than nothing
+      if (window.console) { window.console.warn("oem-map: no " + mode + " plugin; drawn as points"); }
+      mode = "points";
+    }
+    var layer = densityLayer(map, mode, p);
+    if (mode === "heat") {
+      var how = { max: p.hmax > 0 ? p.hmax : 1 }, ramp = p.hg || HEAT.gradient;
+      if (layer._oemRamp !== JSON.stringify(ramp)) {  // the legend's ramp, when the page sends it
+        how.gradient = ramp;
+        layer._oemRamp = JSON.stringify(ramp);
+      }
+      layer.setOptions(how);
+      layer.setLatLngs(p.h || []);
+    } else {
+      drawMarkers(p, layer, mode === "clusters");
+    }
+    map.getContainer().setAttribute("data-oem-density", mode);
+  }
+
+  function loadPlugin(mode) {
+    if (loads[mode]) { return; }  // loading already (or failed)
+    var spec = PLUGINS[mode], urls = state.options.plugins || {};
+    if (!urls[spec.js]) { loads[mode] = "failed"; pluginArrived(); return; }
+    loads[mode] = "loading";
+    [].concat(urls[spec.css] || []).forEach(function (href) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.appendChild(link);
+    });
+    var script = document.createElement("script");
+    script.src = urls[spec.js];
+    script.onload = function () {
+      if (!spec.ready()) { loads[mode] = "failed"; }
+      pluginArrived();
+    };
+    script.onerror = function () { loads[mode] = "failed"; pluginArrived(); };
+    document.head.appendChild(script);
+  }
+
+  function pluginArrived() {
+    var p = state.densityLater;
+    if (!p) { return; }  // a payload in another mode (points, say) came meanwhile
+    var mode = modeOf(p), plugin = PLUGINS[mode];
+    if (plugin && !plugin.ready() && loads[mode] !== "failed") { return; }  // still on its way
+    drawDensity(state.map, p);
+    placeSoon(state.map);
+  }
+
+  function clearDensity(map) {
+    if (state.density) { map.removeLayer(state.density.layer); }
+    state.density = null;
+    state.markers = {};
+  }
+
+  // The layer for a mode: the one drawn already when the mode is the same, else a new one.
+  function densityLayer(map, mode, p) {
+    var d = state.density;
+    if (d && d.mode === mode && map.hasLayer(d.layer)) { return d.layer; }
+    clearDensity(map);
+    var layer;
+    if (mode === "clusters") {
+      layer = L.markerClusterGroup({
+        clusterPane: "oemMarkers", iconCreateFunction: clusterIcon, maxClusterRadius: 48,
+        showCoverageOnHover: false, spiderfyDistanceMultiplier: 1.5, chunkedLoading: true
+      });
+      layer.on("animationend", function () { placeSoon(map); });
+    } else if (mode === "heat") {
+      layer = new (heatClass())([], L.extend({ max: p.hmax > 0 ? p.hmax : 1 }, HEAT));
+    } else {
+      layer = L.featureGroup();
+    }
+    layer.addTo(map);
+    state.density = { mode: mode, layer: layer };
+    return layer;
+  }
+
+  // leaflet.heat 0.2.0 puts its canvas in the overlay pane (under the oblasts' outlines and
+  // the reservoirs) and takes it out of that pane only: its own pane instead.
+  var HeatInPane = null;
+  function heatClass() {
+    if (!HeatInPane) {
+      HeatInPane = L.HeatLayer.extend({
+        onAdd: function (map) {
+          L.HeatLayer.prototype.onAdd.call(this, map);
+          map.getPane("oemHeat").appendChild(this._canvas);
+        },
+        onRemove: function (map) {
+          if (this._canvas.parentNode) { this._canvas.parentNode.removeChild(this._canvas); }
+          map.off("moveend", this._reset, this);
+          map.off("zoomanim", this._animateZoom, this);
+        }
+      });
+    }
+    return HeatInPane;
+  }
+
+  // A cluster's number is the events its markers stand for (each marker's ``m[7]``), not the
+  // number of markers: a dark disc with white digits, large enough to read on a projector.
+  function clusterIcon(cluster) {
+    var n = 0;
+    cluster.getAllChildMarkers().forEach(function (m) { n += m._oemCount; });
+    var text = String(n), d = Math.max(32, 14 + 9 * text.length);
+    return L.divIcon({ className: "oem-cluster", html: "<span>" + text + "</span>",
+      iconSize: [d, d] });
+  }
+
   // Markers are kept by place from one date to the next and only restyled: most places stay
   // in view between neighbouring dates, and creating and removing hundreds of SVG circles is
-  // what a step would otherwise cost the browser.
-  function drawMarkers(map, p) {
-    if (!state.group || state.group._map !== map) {
-      state.group = L.featureGroup().addTo(map);
-      state.markers = {};
-    }
-    var group = state.group, old = state.markers, next = {}, styleKeys = [];
+  // what a step would otherwise cost the browser. In a cluster group the markers that come
+  // and go are added and removed in bulk (addLayers/removeLayers), and the clusters whose
+  // markers' counts changed are numbered again (refreshClusters).
+  function drawMarkers(p, group, clustered) {
+    var old = state.markers || {}, next = {}, styleKeys = [], fresh = [], recounted = [];
     (p.styles || []).forEach(function (st, i) { styleKeys[i] = JSON.stringify(st); });
     (p.m || []).forEach(function (m) {
       var key = m[0] + "," + m[1];
       while (next[key]) { key += "+"; } // two groups at one place (inside / outside)
       var marker = old[key], style = p.styles[m[2]], tip = p.s[m[3]];
+      var count = typeof m[7] === "number" ? m[7] : m[5].length;
       if (marker) {
         delete old[key];
         if (marker._oemStyle !== styleKeys[m[2]]) { marker.setStyle(style); }
         if (marker._oemTip !== tip) { marker.setTooltipContent(tip); }
+        if (marker._oemCount !== count) { recounted.push(marker); }
       } else {
         marker = L.circleMarker([m[0], m[1]], L.extend({ pane: "oemMarkers" }, style));
         marker.bindTooltip(tip, { sticky: true });
         marker.bindPopup(popupOf, { maxWidth: 380, autoPanPaddingTopLeft: [20, 80] });
-        group.addLayer(marker);
+        fresh.push(marker);
       }
       marker._oemStyle = styleKeys[m[2]];
       marker._oemTip = tip;
+      marker._oemCount = count;
       marker._oem = [p, m];
       next[key] = marker;
     });
-    Object.keys(old).forEach(function (key) { group.removeLayer(old[key]); });
+    var gone = Object.keys(old).map(function (key) { return old[key]; });
+    if (clustered) {
+      if (gone.length) { group.removeLayers(gone); }
+      if (fresh.length) { group.addLayers(fresh); }
+      if (recounted.length) { group.refreshClusters(recounted); }
+    } else {
+      gone.forEach(function (marker) { group.removeLayer(marker); });
+      fresh.forEach(function (marker) { group.addLayer(marker); });
+    }
     state.markers = next;
   }
 
@@ -392,6 +579,303 @@
     }).addTo(map);
   }
 
+  // --- the page's keys: the area in force and flights -----------------------------------------
+  // A page payload (one with ``steps``) says which area is in force (``area``: [[lat, lon],
+  // ...], absent or empty for none): it is drawn exactly, replacing the user's own drawing. The
+  // time bar's static files carry no ``area``: the area drawn stays. A ``fly`` whose ``n`` is
+  // new sends the map there once.
+  function pageKeys(map, p) {
+    if (p.steps || p.area !== undefined) { showArea(map, p.area || []); }
+    var f = p.fly;
+    if (f && typeof f.n === "number" && f.n !== state.flyN) {
+      var first = state.flyN === undefined;
+      state.flyN = f.n;
+      // a frame made again with a flight already in force (``initial``) stays where it opens
+      if (!(first && f.initial)) { fly(map, f); }
+    }
+  }
+
+  function fly(map, f) {
+    state.touched = true;  // the refit when the frame settles must not undo the flight
+    var size = map.getSize();
+    if (size.x === 0 || size.y === 0) { state.flyLater = f; return; }  // flown once laid out
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var how = { animate: !still, duration: 0.8 };
+    if (f.b) {
+      map.flyToBounds(f.b, L.extend(how, FIT_PADDING));
+    } else if (f.c) {
+      var c = L.latLng(f.c), zoom = typeof f.z === "number" ? f.z : map.getZoom();
+      if (state.options.maxBounds) {  // Leaflet pans inside them after the flight; aim inside
+        var mb = L.latLngBounds(state.options.maxBounds);
+        c = L.latLng(Math.min(Math.max(c.lat, mb.getSouth()), mb.getNorth()),
+          Math.min(Math.max(c.lng, mb.getWest()), mb.getEast()));
+      }
+      map.flyTo(c, Math.min(Math.max(zoom, map.getMinZoom()), map.getMaxZoom()), how);
+    }
+  }
+
+  // --- drawing an area -----------------------------------------------------------------------
+  // A control under the zoom buttons: rectangle, polygon, clear. Rectangle: press and drag.
+  // Polygon: click (or tap) the corners; a double click, a click on the first corner or Enter
+  // ends it (3 corners at least), Backspace takes the last corner back. Esc cancels either
+  // (and does not leave presentation). While drawing, the map does not pan and clicks go to
+  // the drawing, not to the markers under it. The area is drawn at once and posted to the
+  // page (``area``: id and points, rounded to 4 decimals, at most MAX_VERTICES); the page
+  // then sends back the area in force (pageKeys). Pointer events: mouse, pen and touch alike.
+  var MAX_VERTICES = 60;
+  var AREA_STYLE = { pane: "oemDrawn", interactive: false, color: "#0b3d91", weight: 2.5,
+    dashArray: "8 6", fillColor: "#0b6e99", fillOpacity: 0.08 };
+  var DRAFT_STYLE = { pane: "oemDrawn", interactive: false, color: "#0b3d91", weight: 2,
+    dashArray: "6 5", fillColor: "#0b6e99", fillOpacity: 0.06 };
+  var CLICK_SLOP = 6;  // px a press may move and still count as a click (a corner)
+  var DOUBLE_MS = 500;  // a second click this soon at the same spot ends the polygon
+  var ICONS = {  // drawn, not a font (no icon fonts offline); 18 x 18
+    rect: [["rect", { x: 2.5, y: 4.5, width: 13, height: 9, "stroke-dasharray": "3 2" }]],
+    poly: [["path", { d: "M3 13.5 L5.5 3.5 L14.5 5.5 L15 14 Z", "stroke-linejoin": "round" }]],
+    clear: [["path", { d: "M4.5 4.5 L13.5 13.5 M13.5 4.5 L4.5 13.5", "stroke-linecap": "round" }]]
+  };
+  var drawing = null, drawEndedAt = 0, tool = null;
+
+  function icon(parts) {
+    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "18");
+    svg.setAttribute("height", "18");
+    svg.setAttribute("viewBox", "0 0 18 18");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    parts.forEach(function (part) {
+      var el = document.createElementNS(ns, part[0]);
+      el.setAttribute("fill", "none");
+      el.setAttribute("stroke", "currentColor");
+      el.setAttribute("stroke-width", "2");
+      Object.keys(part[1]).forEach(function (k) { el.setAttribute(k, part[1][k]); });
+      svg.appendChild(el);
+    });
+    return svg;
+  }
+
+  function drawTool(map, words) {
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "leaflet-bar oem-draw"), buttons = {};
+      ["rect", "poly", "clear"].forEach(function (kind) {
+        var b = L.DomUtil.create("button", "oem-draw-" + kind, div);
+        b.type = "button";
+        b.title = words[kind] || kind;  // plain text, never HTML
+        b.setAttribute("aria-label", words[kind] || kind);
+        if (kind !== "clear") { b.setAttribute("aria-pressed", "false"); }
+        b.appendChild(icon(ICONS[kind]));
+        b.addEventListener("click", function () {
+          if (kind === "clear") { clearArea(map); }
+          else if (drawing && drawing.kind === kind) { stopDrawing(map); }
+          else { startDrawing(map, kind); }
+        });
+        buttons[kind] = b;
+      });
+      var hint = L.DomUtil.create("div", "oem-draw-hint", div);
+      hint.setAttribute("role", "status");
+      hint.hidden = true;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      tool = { buttons: buttons, hint: hint, words: words };
+      return div;
+    };
+    control.addTo(map);
+    var box = map.getContainer();
+    // Capture phase, on the map's own element: before Leaflet and the layers see the event.
+    ["pointerdown", "pointermove", "pointerup", "pointercancel"].forEach(function (name) {
+      box.addEventListener(name, function (e) { onPointer(map, e); }, true);
+    });
+    ["click", "dblclick"].forEach(function (name) {
+      box.addEventListener(name, function (e) {
+        // the click (and double click) that ends a drawing must not open a popup or zoom
+        if ((drawing || Date.now() - drawEndedAt < DOUBLE_MS) && !inControl(e)) {
+          e.stopPropagation();
+          e.preventDefault();
+        }
+      }, true);
+    });
+    // Before the document's own Esc listener (leave presentation) and Leaflet's keys.
+    window.addEventListener("keydown", function (e) { onKey(map, e); }, true);
+  }
+
+  function inControl(e) {
+    return !!(e.target && e.target.closest && e.target.closest(".leaflet-control"));
+  }
+
+  function startDrawing(map, kind) {
+    if (drawing) { stopDrawing(map); }
+    map.closePopup();
+    drawing = { kind: kind, pts: [], start: null, down: null, lastAt: 0,
+      dragging: !!(map.dragging && map.dragging.enabled()),
+      dblZoom: !!(map.doubleClickZoom && map.doubleClickZoom.enabled()),
+      shape: null, guide: null, first: null };
+    state.drawing = drawing;  // for a look from the console or a test
+    if (drawing.dragging) { map.dragging.disable(); }
+    if (drawing.dblZoom) { map.doubleClickZoom.disable(); }
+    L.DomUtil.addClass(map.getContainer(), "oem-drawing");
+    tool.buttons[kind].setAttribute("aria-pressed", "true");
+    hint(kind === "rect" ? tool.words.hint_rect : tool.words.hint_poly);
+  }
+
+  function stopDrawing(map) {
+    var d = drawing;
+    if (!d) { return; }
+    drawing = state.drawing = null;
+    [d.shape, d.guide, d.first].forEach(function (layer) { if (layer) { map.removeLayer(layer); } });
+    if (d.dragging) { map.dragging.enable(); }
+    if (d.dblZoom) { map.doubleClickZoom.enable(); }
+    L.DomUtil.removeClass(map.getContainer(), "oem-drawing");
+    tool.buttons[d.kind].setAttribute("aria-pressed", "false");
+    hint(null);
+  }
+
+  function hint(text) {
+    tool.hint.textContent = text || "";
+    tool.hint.hidden = !text;
+  }
+
+  function onKey(map, e) {
+    if (!drawing) { return; }
+    if (e.key === "Escape") {
+      stopDrawing(map);
+    } else if (e.key === "Enter" && drawing.kind === "poly") {
+      if (drawing.pts.length >= 3) { finish(map, drawing.pts.slice()); }
+    } else if (e.key === "Backspace" && drawing.kind === "poly") {
+      drawing.pts.pop();
+      draftPolygon(map, null);
+    } else {
+      return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  function onPointer(map, e) {
+    if (!drawing || inControl(e)) { return; }
+    if (e.type === "pointerdown" && (!e.isPrimary || e.button !== 0)) { return; }
+    var d = drawing, at = map.mouseEventToContainerPoint(e), ll = map.containerPointToLatLng(at);
+    e.stopPropagation();
+    if (e.type === "pointerdown") {
+      e.preventDefault();
+      d.down = at;
+      try { map.getContainer().setPointerCapture(e.pointerId); } catch (err) { /* gone */ }
+      if (d.kind === "rect") {
+        d.start = ll;
+        d.shape = d.shape || L.rectangle([ll, ll], DRAFT_STYLE).addTo(map);
+        d.shape.setBounds([ll, ll]);
+      }
+    } else if (e.type === "pointermove") {
+      if (d.kind === "rect" && d.start) { d.shape.setBounds([d.start, ll]); }
+      if (d.kind === "poly") { draftPolygon(map, ll); }
+    } else if (e.type === "pointercancel") {
+      d.down = null;
+      if (d.kind === "rect" && d.start) { d.start = null; d.shape.setBounds([ll, ll]); }
+    } else if (e.type === "pointerup" && d.down) {
+      var moved = at.distanceTo(d.down);
+      d.down = null;
+      if (d.kind === "rect" && d.start) {
+        var a = map.latLngToContainerPoint(d.start);
+        if (Math.abs(a.x - at.x) < CLICK_SLOP || Math.abs(a.y - at.y) < CLICK_SLOP) {
+          d.start = null;  // a click, not a rectangle: keep drawing
+          d.shape.setBounds([ll, ll]);
+          return;
+        }
+        var b = L.latLngBounds(d.start, ll);
+        finish(map, [b.getSouthWest(), b.getNorthWest(), b.getNorthEast(), b.getSouthEast()]);
+      } else if (d.kind === "poly" && moved <= CLICK_SLOP) {
+        polyClick(map, at, ll);
+      }
+    }
+  }
+
+  function polyClick(map, at, ll) {
+    var d = drawing, pts = d.pts, now = Date.now();
+    var near = function (q, px) { return map.latLngToContainerPoint(q).distanceTo(at) <= px; };
+    if (pts.length >= 3 && near(pts[0], 10)) { finish(map, pts.slice()); return; }
+    if (pts.length && near(pts[pts.length - 1], CLICK_SLOP) && now - d.lastAt < DOUBLE_MS) {
+      if (pts.length >= 3) { finish(map, pts.slice()); }  // a double click ends it
+      return;
+    }
+    pts.push(ll);
+    d.lastAt = now;
+    draftPolygon(map, null);
+  }
+
+  // The corners so far (a dashed outline) and a dashed line from the last one to the pointer.
+  function draftPolygon(map, pointer) {
+    var d = drawing;
+    if (!d.shape) { d.shape = L.polyline([], DRAFT_STYLE).addTo(map); }
+    d.shape.setLatLngs(d.pts);
+    if (!d.first && d.pts.length) {
+      d.first = L.circleMarker(d.pts[0], { pane: "oemDrawn", interactive: false, radius: 6,
+        color: "#0b3d91", weight: 2, fillColor: "#fff", fillOpacity: 1 }).addTo(map);
+    }
+    if (d.first && !d.pts.length) { map.removeLayer(d.first); d.first = null; }
+    if (d.first) { d.first.setLatLng(d.pts[0]); }
+    if (!d.guide) {
+      d.guide = L.polyline([], L.extend({}, DRAFT_STYLE, { dashArray: "4 6" })).addTo(map);
+    }
+    if (pointer) { d.pointer = pointer; }
+    var last = d.pts[d.pts.length - 1];
+    d.guide.setLatLngs(last && d.pointer ? [last, d.pointer] : []);
+  }
+
+  // Rounded to 4 decimals (about 10 m), repeated corners dropped, and at most MAX_VERTICES:
+  // a longer outline is simplified on screen until it fits.
+  function areaPoints(map, latlngs) {
+    var pts = latlngs;
+    if (pts.length > MAX_VERTICES) {
+      var zoom = map.getZoom(), px = pts.map(function (q) { return map.project(q, zoom); });
+      for (var tolerance = 1; px.length > MAX_VERTICES; tolerance *= 1.5) {
+        px = L.LineUtil.simplify(pts.map(function (q) { return map.project(q, zoom); }), tolerance);
+      }
+      pts = px.map(function (q) { return map.unproject(q, zoom); });
+    }
+    var out = [];
+    pts.forEach(function (q) {
+      var r = [Math.round(q.lat * 1e4) / 1e4, Math.round(q.lng * 1e4) / 1e4], prev = out[out.length - 1];
+      if (!prev || prev[0] !== r[0] || prev[1] !== r[1]) { out.push(r); }
+    });
+    while (out.length > 1 && out[0][0] === out[out.length - 1][0] &&
+      out[0][1] === out[out.length - 1][1]) { out.pop(); }
+    return out;
+  }
+
+  function finish(map, latlngs) {
+    var pts = areaPoints(map, latlngs);
+    stopDrawing(map);
+    drawEndedAt = Date.now();
+    if (pts.length < 3) { return; }
+    showArea(map, pts);
+    postArea(map, pts);
+  }
+
+  function clearArea(map) {
+    stopDrawing(map);
+    showArea(map, []);
+    postArea(map, []);
+  }
+
+  function showArea(map, pts) {
+    var key = JSON.stringify(pts);
+    if (state.areaKey === key) { return; }
+    if (state.area) { map.removeLayer(state.area); state.area = null; }
+    state.areaKey = key;
+    if (pts.length >= 3) { state.area = L.polygon(pts, AREA_STYLE).addTo(map); }
+    map.getContainer().setAttribute("data-oem-area", String(pts.length >= 3 ? pts.length : 0));
+  }
+
+  function postArea(map, pts) {
+    if (window.parent === window) { return; }  // a standalone file: nobody to tell
+    var c = map.getCenter();
+    window.parent.postMessage({
+      isStreamlitMessage: true, type: "streamlit:setComponentValue", dataType: "json",
+      value: { center: { lat: c.lat, lng: c.lng }, zoom: map.getZoom(),
+               area: { id: clientId + ":" + (++seq), pts: pts } }
+    }, "*");
+  }
+
   OEM.DateLayer = L.Layer.extend({
     initialize: function (payload) { this.payload = payload; },
     onAdd: function (map) {
@@ -402,6 +886,7 @@
       var behind = bar && p.k && bar.k === p.k && (pending !== null ||
         (lastSent !== null && p.seen !== lastSent && Date.now() - lastSentAt < 5000));
       if (p.steps) { timeBar(map, p); }
+      pageKeys(map, p);  // the area in force and a flight hold whichever date is shown
       if (!behind) { show(p); }
       if (lastSent !== null && p.seen === lastSent) { answered(); }
     },

@@ -140,7 +140,7 @@ def test_every_control_works_from_the_keyboard(browser, server):
         map_frame(page)
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
         reached = []
-        for _ in range(160):
+        for _ in range(200):
             page.keyboard.press("Tab")
             reached.append(focused_name(page))
         text = "\n".join(reached)
@@ -150,7 +150,10 @@ def test_every_control_works_from_the_keyboard(browser, server):
             "Format",
             "Category",
             "Oblast",
-            "Search title and description",
+            "Search",
+            "Date range (from – to)",
+            "Auto",  # how events are drawn
+            "Go to",
             "Colour oblasts by",
             "Show events outside the five oblasts",
             "Tiles (need internet)",

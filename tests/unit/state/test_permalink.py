@@ -15,6 +15,16 @@ FULL = LinkState(
     cat=("referendum", "strike_on_civilians"),
     oblast=("UA-65", "outside"),
     q="Kupiansk convoy & <b>",
+    actor=("Military Forces of Russia (2000-)", "Civilians (Ukraine)"),
+    etype=("Explosions/Remote violence",),
+    sub=("Shelling/artillery/missile attack", "Air/drone strike"),
+    civ=True,
+    fmin=1,
+    fmax=50,
+    range_from=date(2022, 9, 23),
+    range_to=date(2022, 10, 5),
+    area=((47.1, 35.2), (48.0, 36.0), (47.5, 37.25)),
+    density="heat",
     lang="uk",
     present=True,
     lat=47.5,
@@ -173,3 +183,41 @@ def test_the_data_parameter_names_a_dataset():
     assert state.data == "curated" and notices[0].startswith("data='acled-export.csv': use ")
     assert to_query(LinkState(data="upload_curated")) == "data=upload_curated"
     assert "data" not in to_params(LinkState())  # the curated timeline is the default
+
+
+@pytest.mark.parametrize(
+    "query, notice, expect",
+    [
+        ("from=2022-09-23", "from: a range needs both", {"range_from": None}),
+        ("to=2022-09-23", "to: a range needs both", {"range_to": None}),
+        (
+            "from=2022-10-05&to=2022-09-23",
+            "from is after to",
+            {"range_from": date(2022, 9, 23), "range_to": date(2022, 10, 5)},
+        ),
+        ("fmin=9&fmax=2", "fmin is above fmax", {"fmin": 2, "fmax": 9}),
+        ("fmin=-1", "fmin=", {"fmin": None}),
+        ("area=47,35;48,36", "area=", {"area": ()}),
+        ("area=47,35;48,36;91,37", "area=", {"area": ()}),
+        ("area=47,35;48,36;x,37", "area=", {"area": ()}),
+        ("density=blobs", "density=", {"density": "auto"}),
+        ("civ=yes", "civ=", {"civ": False}),
+    ],
+)
+def test_a_bad_filter_range_or_area_is_dropped_with_a_notice(query, notice, expect):
+    state, notices = from_query(query)
+    assert any(notice in n for n in notices), notices
+    for field, value in expect.items():
+        assert getattr(state, field) == value
+
+
+def test_list_filters_are_capped_cleaned_and_keep_commas_inside_names():
+    many = "|".join(f"Actor {i}, unit" for i in range(80))
+    state, notices = from_query("actor=" + many + "&etype=Battles%0A|" + "x" * 500)
+    assert len(state.actor) == permalink.MAX_LISTED
+    assert state.actor[0] == "Actor 0, unit"  # a comma belongs to the name
+    assert state.etype == ("Battles", "x" * permalink.MAX_VALUE)
+    assert any("more than" in n for n in notices)
+    assert any("cut" in n for n in notices)
+    again, _ = from_query(to_query(state))
+    assert again == state
