@@ -171,10 +171,7 @@ def show_date(the_scene, shown: Shown, inputs, light: bool, lang: str, T) -> Non
                 hide_index=True,
                 width="stretch",
                 key="oblast_summary",
-                on_select=functools.partial(zoom_to_row, shown.regions, lang),
-                selection_mode="single-row",
             )
-            st.caption(T("summary_zoom_hint"))
         st.html(legend.to_html(the_scene.legend))
     st.subheader(shown_count(the_scene, shown, inputs, T))
     if light:
@@ -199,17 +196,6 @@ def shown_count(the_scene, shown: Shown, inputs, T) -> str:
     view = the_scene.view
     total = len(everything.select(view.date, view.window_days))
     return T("events_shown_of", n=f"{n:,}", total=f"{total:,}")
-
-
-def zoom_to_row(regions, lang: str) -> None:
-    """A row of the oblast summary was clicked: the map flies to that oblast."""
-    from dashboard.scene.places import oblast_places
-
-    chosen = session.value("oblast_summary")
-    rows = ((chosen or {}).get("selection") or {}).get("rows") or []
-    places = oblast_places(regions, lang)
-    if rows and 0 <= rows[0] < len(places):
-        sidebar.fly(places[rows[0]].fly)
 
 
 @st.fragment(run_every=FIRST_VISIT_DELAY_S)

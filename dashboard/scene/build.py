@@ -178,7 +178,6 @@ def make(
         areas=T("areas_legend", credit=areas.credit) if in_force else "",
         since=range_from,
         density=layers.density,
-        drawn=layers.drawn,
         area=len(filters.area) >= 3,
     )
     window_text = legend.window_text(view.date, days, lang, since=range_from, until=range_to)

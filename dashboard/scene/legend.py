@@ -88,7 +88,6 @@ def build(
     areas: str = "",
     since=None,
     density: str = "points",
-    drawn: int = 0,
     area: bool = False,
 ) -> Legend:
     """The legend of one view: only what is on the map. ``values``: the oblasts' values on
@@ -109,7 +108,7 @@ def build(
         markers = T("markers_grid", step=grid_step, km=round(grid_step * 111))
     if density == "clusters":
         markers += T("markers_clusters")
-    heat = T("heat_legend", n=f"{drawn:,}") if density == "heat" else ""
+    heat = T("heat_legend") if density == "heat" else ""
     if heat:
         categories = []
     return Legend(

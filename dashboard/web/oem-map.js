@@ -49,8 +49,10 @@
     state.map = map;
     state.options = options;
     // folium keeps max_zoom for its tile layers, so a map with no tiles has no maximum zoom;
-    // the cluster group needs one (and so does a flight's aim).
-    if (options.maxZoom && map.options.maxZoom === undefined) { map.setMaxZoom(options.maxZoom); }
+    // the cluster group needs one (and so does a flight's aim). Set as an option, not with
+    // setMaxZoom: its "zoomlevelschange" makes streamlit-folium report the view again after
+    // the fit told the page its view (tellFit), and the fit then entered the link.
+    if (options.maxZoom && map.options.maxZoom === undefined) { map.options.maxZoom = options.maxZoom; }
     // No view given: the five oblasts fill the frame, clear of the time bar (top) and the
     // scale (bottom), as soon as the frame has a size (an iframe may not be laid out yet);
     // then every view is kept inside the countries drawn.

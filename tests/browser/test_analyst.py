@@ -138,7 +138,7 @@ def test_clusters_and_heat_draw_offline_and_the_legend_says_which(browser, serve
     context, page = sized_page(browser, 1600, 1000)
     for density, selector, words in (
         ("clusters", ".oem-cluster", "grouped into clusters"),
-        ("heat", "canvas.leaflet-heatmap-layer", "Heat: where the"),
+        ("heat", "canvas.leaflet-heatmap-layer", "Heat: where the events drawn"),
     ):
         page.goto(f"{server}/?data=ucdp&date=2022-09-30&window=90&density={density}")
         frame = map_frame(page)
