@@ -34,7 +34,9 @@ def test_exit_presentation_leaves_it_at_once_by_button_and_by_esc(browser, serve
             else:
                 page.locator(BANNER).click()
             page.keyboard.press("Escape")
-            expect(page.locator(BANNER)).to_have_count(0, timeout=5_000)
+            # 10 s, not 5: on a loaded CI machine (fresh clone, 30 Nov) one Esc took over 5 s
+            # to come back as a full page; locally it takes under 2 s
+            expect(page.locator(BANNER)).to_have_count(0, timeout=10_000)
     finally:
         context.close()
 
