@@ -179,11 +179,6 @@ def show_date(the_scene, shown: Shown, inputs, light: bool, lang: str, T) -> Non
         return
     panels.events_table(the_scene.view, view.date, lang, T)
     share.panel(view, inputs, link, shown.upload is not None, T)
-    st.subheader(T("per_week"))
-    weekly = inputs.index.weekly()
-    span = (view.range_from, view.range_to) if view.has_range else None
-    bounds = controls.data_range(shown.events)
-    panels.timeline_chart(weekly, lang, T, date=view.date, span=span, bounds=bounds)
 
 
 def shown_count(the_scene, shown: Shown, inputs, T) -> str:
@@ -275,9 +270,17 @@ def run() -> None:
     light = not session.value(SHOWN_ONCE)  # a visitor's first run: the map first
     date_fragment(shown, is_present, light)
     if not is_present:
+        st.subheader(T("per_week"))
         if light:
-            st.subheader(T("per_week"))
             st.caption(T("loading_chart"))
+        else:
+            # The full run draws the chart, not the date's fragment: re-drawing it on each
+            # report from the map's time bar made the page follow the time bar too late.
+            now = session.view()
+            weekly = data.cached_index(events, shown.data_key, filters_of(now)).weekly()
+            span = (now.range_from, now.range_to) if now.has_range else None
+            bounds = controls.data_range(events)
+            panels.timeline_chart(weekly, lang, T, span=span, bounds=bounds)
         drawn = session.drawn()
         if drawn is not None:  # what the map shows comes from: datasets, UCDP's credit
             st.caption(md_escape(drawn.attribution))

@@ -138,11 +138,12 @@ def timeline_chart(weekly: pd.DataFrame, lang: str, T, date=None, span=None, bou
     # the chart unchanged (the browser keeps it as it is); a step into a new week sends the same
     # spec with this dataset's new values (a fixed name: a content-named dataset would change
     # the spec too).
-    layers.append(
-        alt.Chart(alt.Data(name=DATE_RULE))
-        .mark_rect(fill=None, stroke="#111111", strokeWidth=2)
-        .encode(x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N", title=" "))
-    )
+    if date is not None:
+        layers.append(
+            alt.Chart(alt.Data(name=DATE_RULE))
+            .mark_rect(fill=None, stroke="#111111", strokeWidth=2)
+            .encode(x="start:T", x2="end:T", tooltip=alt.Tooltip("label:N", title=" "))
+        )
     rule = []
     if date is not None:
         monday = pd.Timestamp(date) - pd.Timedelta(days=pd.Timestamp(date).weekday())
