@@ -1,5 +1,5 @@
 """Cost of the briefing exports: slide PNGs and the standalone HTML, bundled data and a synthetic
-ACLED file. Prints a table.
+ACLED file; a 6-slide deck's pages (map pictures), PDF and PowerPoint. Prints a table.
 
     python -m bench.slides [N ...]      # N: synthetic ACLED events (default: bundled only)
 """
@@ -13,9 +13,14 @@ import time
 from dashboard.config import EVENTS_CSV
 from dashboard.geo.regions import load_regions
 from dashboard.ingest.events import LAST, load_events
+from dashboard.query.filters import filters_of
+from dashboard.query.view import index_for
+from dashboard.render import deck as export
 from dashboard.render import slides
 from dashboard.render.html import standalone_html
 from dashboard.scene import build as scene
+from dashboard.state import deck as decks
+from dashboard.state import permalink
 from tests.synth import acled_events
 
 REPEATS = 5
@@ -44,9 +49,48 @@ def rows_for(name: str, events, regions) -> list[tuple]:
     return rows
 
 
+DECK_VIEWS = (
+    "date=2022-03-02&window=7",
+    "date=2022-05-20&window=30&lat=47.3&lon=37.0&zoom=7",
+    "date=2022-09-10&window=7",
+    "date=2022-09-30&window=7&lang=uk",
+    "date=2022-11-11&window=7&lat=46.8&lon=33.2&zoom=8",
+    "date=2022-11-14",
+)
+
+
+def deck_rows(events, regions) -> list[tuple]:
+    """A 6-slide deck (an annotation each) exported as the page exports it: pages, then files."""
+    arrow = decks.Annotation("arrow", ((49.9, 36.3), (49.2, 37.3)), decks.Text("Izium"))
+    deck = decks.Deck(
+        slides=tuple(
+            decks.Slide(
+                permalink.from_query(q)[0],
+                decks.Text(f"Slide {i}"),
+                decks.Text("A caption of a few words, as a briefer writes it. " * 4),
+                annotations=(arrow,),
+            )
+            for i, q in enumerate(DECK_VIEWS, 1)
+        ),
+        title=decks.Text("Bench deck"),
+    )
+
+    def scene_for(view):
+        index = index_for(events, filters_of(view))
+        return scene.of_state(view, scene.inputs_for(view, events, regions, index, tiles="none"))
+
+    ms, pages = timed(lambda: export.pages(deck, "en", scene_for, regions))
+    rows = [("bundled", "6 slides", "deck pages", ms, sum(len(p.picture) for p in pages))]
+    for what, make in (("deck PDF", export.to_pdf), ("deck PPTX", export.to_pptx)):
+        ms, data = timed(lambda make=make: make(pages, "Bench deck"))
+        rows.append(("bundled", "6 slides", what, ms, len(data)))
+    return rows
+
+
 def main(argv: list[str]) -> None:
     regions = load_regions()
-    rows = rows_for("bundled", load_events(EVENTS_CSV, regions).events, regions)
+    bundled = load_events(EVENTS_CSV, regions).events
+    rows = rows_for("bundled", bundled, regions) + deck_rows(bundled, regions)
     for n in (int(a) for a in argv):
         data = acled_events(n, regions=regions).to_csv(index=False).encode("utf-8")
         rows += rows_for(f"acled {n:,}", load_events(data, regions).events, regions)

@@ -22,6 +22,8 @@ from datetime import date as Date
 from datetime import timedelta
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.config import CONTROL_CSV
 from dashboard.geo.regions import load_regions
 from dashboard.ingest import datasets
@@ -37,7 +39,7 @@ from dashboard.state.view_state import ViewState
 MAX_FRAMES = 1000
 
 
-def _size(text: str) -> tuple[int, int]:
+def size_arg(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
@@ -60,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
         description="Draw the view of a page link as a slide PNG (no browser needed).",
     )
     p.add_argument("query", help="the link's query string, e.g. 'date=2022-09-25&window=7'")
-    p.add_argument("--size", type=_size, default=(1920, 1080), help="WIDTHxHEIGHT (1920x1080)")
+    p.add_argument("--size", type=size_arg, default=(1920, 1080), help="WIDTHxHEIGHT (1920x1080)")
     p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
     p.add_argument(
         "--events",
@@ -100,31 +102,64 @@ def dates_for(state: ViewState, first, last, step: int, data_first, data_last):
     return days, notices
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    state, notices = permalink.from_query(args.query)
-    regions = load_regions()
-    if args.events is not None:
-        files = [(args.events, datasets.bundled_label(args.events.name))]
-    else:  # the link's data, as the page shows it (a link to an upload: the curated timeline)
-        if datasets.needs_upload(state.data):
-            notices.append(f"data={state.data!r}: no uploaded file here; the curated timeline")
-            state = replace(state, data="curated")
-        sets = datasets.bundled_sets()
-        files = [(sets[key].path, sets[key].label) for key in datasets.PARTS[state.data]]
+class DataError(Exception):
+    """Events that cannot be drawn; the message is one line saying why."""
+
+
+def files_for(data: str, events: Path | None = None) -> list[tuple[Path, str]]:
+    """The files (path, dataset label) a view's ``data`` names among the bundled datasets, or
+    the file ``events`` instead. ``data`` must not need an upload."""
+    if events is not None:
+        return [(events, datasets.bundled_label(events.name))]
+    sets = datasets.bundled_sets()
+    return [(sets[key].path, sets[key].label) for key in datasets.PARTS[data]]
+
+
+def load_data(files: list[tuple[Path, str]], regions) -> pd.DataFrame:
+    """The events of ``files``, combined as the page combines them. Raises ``DataError`` when
+    a file cannot be read or none has a valid event."""
     results = []
     for path, label in files:
         try:
             results.append(load_events(path, regions, dataset=label))
         except (UnreadableFile, OSError) as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
-            return 2
+            raise DataError(f"{path}: {exc}") from None
     events = datasets.combine(results)
     if len(events) == 0:
-        print(f"{', '.join(str(p) for p, _ in files)}: no valid events", file=sys.stderr)
+        raise DataError(f"{', '.join(str(p) for p, _ in files)}: no valid events")
+    return events
+
+
+def data_range(events: pd.DataFrame) -> tuple[Date, Date]:
+    """The first and last day of the events."""
+    return events["start_date"].min().date(), events[LAST].max().date()
+
+
+def control_table(regions):
+    """The settlements' control table, when this deployment has one."""
+    return load_control(regions=regions) if CONTROL_CSV.exists() else None
+
+
+def inputs_of(state: ViewState, events: pd.DataFrame, regions, control) -> scene.Inputs:
+    """A view's scene inputs, built as the page builds them (``scene.build.inputs_for``)."""
+    index = index_for(events, filters_of(state))
+    return scene.inputs_for(state, events, regions, index, tiles="none", control=control)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    state, notices = permalink.from_query(args.query)
+    regions = load_regions()
+    # The link's data, as the page shows it (a link to an upload: the curated timeline).
+    if args.events is None and datasets.needs_upload(state.data):
+        notices.append(f"data={state.data!r}: no uploaded file here; the curated timeline")
+        state = replace(state, data="curated")
+    try:
+        events = load_data(files_for(state.data, args.events), regions)
+    except DataError as exc:
+        print(str(exc), file=sys.stderr)
         return 2
-    data_first = events["start_date"].min().date()
-    data_last = events[LAST].max().date()
+    data_first, data_last = data_range(events)
     try:
         days, moved = dates_for(state, args.first, args.last, args.step, data_first, data_last)
     except ValueError as exc:
@@ -132,10 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for note in notices + moved:
         print(f"ignored: {note}", file=sys.stderr)
-    # The scene is built as the page builds it (scene.build.inputs_for, then of_state).
-    index = index_for(events, filters_of(state))
-    table = load_control(regions=regions) if CONTROL_CSV.exists() else None
-    inputs = scene.inputs_for(state, events, regions, index, tiles="none", control=table)
+    inputs = inputs_of(state, events, regions, control_table(regions))
     written = []
     for day in days:
         view = scene.of_state(state, inputs, day)

@@ -83,10 +83,12 @@ def time_controls(events: pd.DataFrame, lang: str, T) -> None:
         )
 
 
-def play_buttons(events: pd.DataFrame, T, present: bool) -> None:
-    """Play/pause, back, forward (and, in presentation, the way out)."""
+def play_buttons(events: pd.DataFrame, T, present: bool, cols=None) -> None:
+    """Play/pause, back, forward (and, in presentation, the way out); ``cols``: four columns
+    to draw them in (a deck's bar has its own)."""
     playing = session.page_state().playing
-    cols = st.columns([1.4, 1, 1, 5] if present else [1.4, 1, 1])
+    if cols is None:
+        cols = st.columns([1.4, 1, 1, 5] if present else [1.4, 1, 1])
     cols[0].button(
         T("pause") if playing else T("play"),
         key="play",

@@ -20,7 +20,8 @@ from dashboard.ingest import datasets
 from dashboard.ingest.events import LoadResult
 from dashboard.ingest.textsafe import md_escape
 from dashboard.page import areas as areas_panel
-from dashboard.page import controls, data, mapview, panels, session, share, sidebar
+from dashboard.page import controls, data, deck_editor, mapview, panels, session, share, sidebar
+from dashboard.page import deck as deck_page
 from dashboard.page import present as presentation
 from dashboard.page import upload as uploads
 from dashboard.page.styles import PAGE_CSS, PRESENT_CSS
@@ -31,8 +32,8 @@ from dashboard.query.view import (
     data_facts,
     has_fatalities,
 )
+from dashboard.scene import annotations, legend
 from dashboard.scene import build as scene
-from dashboard.scene import legend
 from dashboard.state import transitions
 from dashboard.timebar import protocol, steps
 
@@ -62,13 +63,14 @@ def date_fragment(shown: Shown, present: bool, light: bool) -> None:
     run (``finish_first_visit``), so their scripts do not compete with the map's."""
     page = session.page_state()
     playing, interval = page.playing, float(session.view().speed)
+    slide = session.view().slide
 
     @st.fragment(run_every=interval if playing else None)
     def body() -> None:
         started = time.perf_counter()
         try:
             with caches.PREPARER.step():  # no date is prepared ahead meanwhile
-                one_step(shown, present, light, playing, interval)
+                one_step(shown, present, light, playing, interval, slide)
         finally:
             data.log_timing("step", started)
         # While the browser draws this date, write the dates around it for the map's time
@@ -80,12 +82,15 @@ def date_fragment(shown: Shown, present: bool, light: bool) -> None:
     body()
 
 
-def one_step(shown: Shown, present: bool, light: bool, playing: bool, interval: float) -> None:
+def one_step(
+    shown: Shown, present: bool, light: bool, playing: bool, interval: float, slide
+) -> None:
     session.hold(session.FRAGMENT_KEYS)  # a fragment run sets its own widgets
     now = session.view()
     if session.page_state().playing != playing or float(now.speed) != interval:
         st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
-    if now.present != present:
+    if now.present != present or now.slide != slide:
+        # Another slide is a whole view (data, filters, range may change): a full run.
         # "Exit presentation" is clicked inside this fragment: only a full run leaves
         # presentation (its styles, banner and hidden sidebar belong to the whole page).
         st.rerun()
@@ -114,7 +119,7 @@ def one_step(shown: Shown, present: bool, light: bool, playing: bool, interval: 
     words["locale"] = T("locale")
     seen = session.page_state().map_report
     client = protocol.client_keys(files.url(scene_key), scene_key, first, last, words, seen)
-    client.update(protocol.view_keys(session.value("_fly"), view.area))
+    client.update(protocol.view_keys(session.value("_fly"), view.area, *deck_keys(view, lang)))
     the_scene = scene.make(date=view.date, client=client, **inputs.args())
     session.put(
         "_prepare",
@@ -131,6 +136,14 @@ def one_step(shown: Shown, present: bool, light: bool, playing: bool, interval: 
         session.write_link(session.view())
         return
     show_date(the_scene, shown, inputs, light, lang, T)
+
+
+def deck_keys(view, lang: str):
+    """The slide shown's annotations, and the deck's place while it is presented."""
+    if view.deck is None or view.slide is None:
+        return (), None
+    marks = annotations.payload(view.deck.slides[view.slide - 1].annotations, lang)
+    return marks, ({"n": view.slide, "of": len(view.deck)} if view.present else None)
 
 
 def scene_inputs(view, shown: Shown, tiles: str, overlay: str) -> scene.Inputs:
@@ -209,6 +222,7 @@ def load(T) -> Shown:
     regions = data.cached_regions()
     with st.sidebar:
         sidebar.language_and_mode(T)
+        deck_page.sidebar(T)
         choice_slot = st.container()  # the data select, once the upload panel has run
         upload = uploads.upload_panel(regions, T)
         session.put("_areas_shown", areas_panel.areas_panel(T))
@@ -284,6 +298,8 @@ def run() -> None:
         drawn = session.drawn()
         if drawn is not None:  # what the map shows comes from: datasets, UCDP's credit
             st.caption(md_escape(drawn.attribution))
+        if not light:
+            deck_editor.editor(shown, lang, T)
     with notice_slot:
         panels.notices(T)
     session.put(SHOWN_ONCE, True)

@@ -9,7 +9,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from dashboard.geo.regions import Regions
-from dashboard.page import controls, mapview
+from dashboard.page import controls, deck_present, mapview
+from dashboard.page.styles import DECK_PRESENT_CSS
 
 # Esc leaves presentation: pressed on the page, or inside the map (whose client posts
 # {oem: "escape"}, timebar.protocol, when no popup is open). Same-origin component frame, so
@@ -33,14 +34,19 @@ ESCAPE_SCRIPT = """<script>
 
 def view(the_scene, regions: Regions, events, T) -> None:
     """Presentation: a banner with the title and date, the map with its legend, a slim bar."""
+    deck_banner = deck_present.banner(the_scene, T)
+    if deck_banner:
+        st.html(DECK_PRESENT_CSS)
     st.html(
-        "<div class='oem-present-banner' role='banner'>"
+        deck_banner
+        or "<div class='oem-present-banner' role='banner'>"
         f"<div class='t'>{escape(the_scene.title)}</div>"
         f"<div class='d' aria-live='polite'><b>{escape(the_scene.date_text)}</b>"
         f"<span>{escape(the_scene.window_text)}</span></div></div>"
     )
     mapview.draw(the_scene, regions, mapview.PRESENT_HEIGHT, present=True)
     with st.container(key="present_bar"):
-        controls.play_buttons(events, T, present=True)
+        cols = deck_present.present_bar(the_scene, T)
+        controls.play_buttons(events, T, present=True, cols=cols)
     with st.container(key="oem_escape"):  # zero-size: only its script matters
         components.html(ESCAPE_SCRIPT, height=0)

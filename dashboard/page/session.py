@@ -22,6 +22,7 @@ from datetime import date as Date
 import streamlit as st
 
 from dashboard import settings
+from dashboard.scene.basemap import FIT_BOUNDS
 from dashboard.state import permalink, transitions
 from dashboard.state.choices import (
     CUSTOM,
@@ -35,6 +36,7 @@ from dashboard.state.choices import (
 from dashboard.state.view_state import PageState, ViewState
 
 PAGE = "_page"
+DECK = "_deck"  # the briefing deck open in this session (``state.deck.Deck``), or None
 PAGE_KEYS = (
     "data",
     "lang",
@@ -175,6 +177,8 @@ def view(ss=None) -> ViewState:
         speed=float(value("speed", 1.0, ss)),
         loop=bool(value("loop", False, ss)),
         play=False,  # a link never starts playing unless its author adds play=1
+        deck=value(DECK, None, ss),
+        slide=value("slide", None, ss) if value(DECK, None, ss) is not None else None,
     )
 
 
@@ -208,6 +212,8 @@ def _keys_of(state: ViewState) -> dict:
         "lat": state.lat,
         "lon": state.lon,
         "zoom": state.zoom,
+        DECK: state.deck,
+        "slide": state.slide,
     }
     if days is not None:
         keys["window_days"] = days
@@ -324,6 +330,27 @@ def touch(key: str):
             touched.add(key)
 
     return changed
+
+
+def show_view(state: ViewState) -> None:
+    """Show a whole view at once (a deck's slide), as a link would: every value written, and
+    held as the link's were (``hold``), so a settling widget cannot undo part of it. The map
+    flies to the view's centre and zoom, or to its default fit."""
+    ss = st.session_state
+    keys = _keys_of(state)
+    keys.setdefault("window_days", value("window_days", DEFAULT_CUSTOM_DAYS))
+    for key, item in keys.items():
+        ss[key] = item
+    seed = ss.setdefault("_seed", {})
+    for key in seed:
+        if key in keys:
+            seed[key] = keys[key]
+    n = (value("_fly") or (0, None))[0] + 1
+    if state.lat is not None and state.lon is not None:
+        target = {"c": [state.lat, state.lon], "z": state.zoom}
+    else:
+        target = {"b": [list(FIT_BOUNDS[0]), list(FIT_BOUNDS[1])]}
+    ss["_fly"] = (n, target)
 
 
 def leave_presentation() -> None:

@@ -17,7 +17,18 @@ iframe[title="streamlit_folium.st_folium"] {
 .oem-present-banner .d b { display: block; font-size: clamp(30px, 6.2vh, 76px); line-height: 1.05; }
 .oem-present-banner .d span { font-size: clamp(13px, 2.1vh, 26px); }
 .st-key-present_bar button { min-height: 2.2rem; }
-.st-key-oem_escape { position: absolute; width: 0; height: 0; overflow: hidden; }
+.oem-deck-banner .c { font-weight: 400; font-size: clamp(13px, 2vh, 26px); line-height: 1.25;
+  margin-top: 0.4vh; white-space: pre-line; display: -webkit-box; -webkit-line-clamp: 3;
+  -webkit-box-orient: vertical; overflow: hidden; }
+.oem-deck-banner .d .k { display: block; font-size: clamp(12px, 1.7vh, 22px); opacity: 0.85; }
+.st-key-oem_escape, .st-key-deck_keys {
+  position: absolute; width: 0; height: 0; overflow: hidden; }
+</style>"""
+# A deck's slide: the banner holds a caption and the bar a second row (previous, next, notes).
+DECK_PRESENT_CSS = """<style>
+iframe[title="streamlit_folium.st_folium"] {
+  height: calc(100vh - 16.5vh - 5rem) !important; }
+.oem-deck-banner { min-height: 15vh; }
 </style>"""
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"], .block-container { padding-top: 1.4rem !important; }

@@ -7,12 +7,18 @@ the map: a title and date banner, the legend (``dashboard.scene.legend``) and th
 
 Shapes are drawn at twice the size and scaled down, which smooths their edges; the inside of
 every shape keeps its exact colour.
+
+A deck slide's annotations (``state.deck.Annotation``: arrows, circles, labels) are drawn over
+the layers and the place names and under the banner, legend box and attribution, in the one
+style of ``dashboard.scene.annotations``: an arrow's text beyond its tail, a circle's above
+its top, a label's centred on its point (as the map client, ``web/oem-map.js``).
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from dataclasses import dataclass, replace
 
@@ -24,6 +30,7 @@ from dashboard.i18n import tr
 from dashboard.render.paint import NoFont, _fit_text, font, font_path, heat_overlay, rgb  # noqa: F401
 from dashboard.render.slide_legend import AREA_STYLE, draw_legend
 from dashboard.render.slide_names import draw_squares, place_names
+from dashboard.scene import annotations as ann
 from dashboard.scene import basemap
 from dashboard.scene.legend import BACKGROUND, Legend
 
@@ -35,6 +42,13 @@ SUPERSAMPLE = 2
 TILE = 256  # Leaflet's world is 256 * 2**zoom pixels wide
 FIT_BOUNDS = ((31.5, 45.9), (40.3, 50.5))  # lon/lat corners of the five oblasts
 MIN_ZOOM, MAX_ZOOM = 4, 13
+# Characters a picture, a PDF or a PowerPoint file cannot show as text (each becomes a space):
+# controls, bidi overrides and marks (they would reorder or hide what follows), zero-width
+# characters, lone surrogates and non-characters (XML refuses them).
+UNSHOWN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029"
+    "\u2066-\u2069\ufeff\ufff9-\uffff\ud800-\udfff]"
+)
 
 
 def mercator(lon, lat, zoom: float):
@@ -211,10 +225,13 @@ def render(
     areas: list | None = None,
     water: list[dict] | None = None,
     heat: tuple | None = None,
+    annotations=(),
+    lang: str | None = None,
 ) -> Slide:
     """The slide: banner (title, date, window), map, legend box, attribution line.
 
     ``center`` (lat, lon) and ``zoom`` are Leaflet's; without them the five oblasts are fitted.
+    ``annotations``: a deck slide's marks, their text in ``lang`` (default English).
     """
     width, height = size
     unit = height / 1080  # type scale: 1 at 1080 p
@@ -281,13 +298,114 @@ def render(
         draw, note, round(17 * unit), False, width - 2 * pad, max(9, round(12 * unit))
     )
     draw.text((pad, height - footer_h // 2), note, font=face, fill=rgb("#222222"), anchor="lm")
+    if annotations:
+        footer = (0, height - footer_h, width, height)
+        clear = (legend_box, banner, footer)
+        image = _annotate(image, frame, unit, annotations, lang or "en", clear)
     return Slide(image, frame)
 
 
-def of_scene(scene, regions: Regions, size: tuple[int, int]) -> Slide:
+def _annotate(image, frame: Frame, unit: float, annotations, lang: str, clear) -> Image.Image:
+    """The image with the annotations drawn on the map, nothing of them inside the ``clear``
+    boxes (legend, banner, attribution): lines at SUPERSAMPLE size, all casings under all ink,
+    then the texts with their halo."""
+    k = SUPERSAMPLE
+    # Transparent white: the edges the reduction blends fade to the casing's white, not grey.
+    lines = Image.new("RGBA", (image.width * k, image.height * k), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(lines)
+    ink_w = max(2.0, ann.LINE_WIDTH * unit) * k
+    casing_w = max(4.0, ann.CASING_WIDTH * unit) * k
+    texts = []
+    for colour, width, halo in ((ann.CASING, casing_w, casing_w - ink_w), (ann.INK, ink_w, 0)):
+        for a in annotations:
+            spot = _mark(draw, frame, a, k, unit, rgb(colour) + (255,), width, halo)
+            if not halo:
+                texts.append((a, spot))
+    lines = lines.reduce(k)
+    words = Image.new("RGBA", image.size, (255, 255, 255, 0))
+    draw = ImageDraw.Draw(words)
+    size, halo = round(ann.TEXT_SIZE * unit), max(1, round(ann.TEXT_HALO * unit))
+    room = max(40, frame.width * 2 // 5)
+    for a, (x, y, anchor) in texts:
+        text = " ".join(UNSHOWN.sub(" ", a.text.get(lang)).split())
+        if not text:
+            continue
+        text, face = _fit_text(draw, text, size, True, room, max(8, round(11 * unit)))
+        box = draw.textbbox((x, y), text, font=face, anchor=anchor, stroke_width=halo)
+        if (
+            frame.left <= x <= frame.left + frame.width
+            and frame.top <= y <= frame.top + frame.height
+        ):
+            # A mark inside the map keeps its whole text inside the map.
+            x += max(0, frame.left - box[0]) - max(0, box[2] - frame.left - frame.width)
+            y += max(0, frame.top - box[1]) - max(0, box[3] - frame.top - frame.height)
+        draw.text(
+            (x, y),
+            text,
+            font=face,
+            fill=rgb(ann.INK) + (255,),
+            anchor=anchor,
+            stroke_width=halo,
+            stroke_fill=rgb(ann.CASING) + (255,),
+        )
+    out = image.convert("RGBA")
+    for layer in (lines, words):
+        for left, top, right, bottom in clear:
+            layer.paste((255, 255, 255, 0), (int(left), int(top), int(right) + 1, int(bottom) + 1))
+        out = Image.alpha_composite(out, layer)
+    return out.convert("RGB")
+
+
+def _mark(draw, frame: Frame, a, k: int, unit: float, colour, width: float, halo: float):
+    """One annotation's line work at k times the size: ``width`` px lines and, for the casing
+    (``halo`` > 0), an arrow head widened by ``halo``. Returns where its text goes at 1x:
+    (x, y, anchor)."""
+
+    def xy(point):
+        x, y = frame.project(point[1], point[0])
+        return x * k, y * k
+
+    def cap(x, y, w):  # a round end or corner
+        draw.ellipse((x - w / 2, y - w / 2, x + w / 2, y + w / 2), fill=colour)
+
+    gap = 8 * unit + width / k / 2  # from the line's edge to its text
+    if a.kind == "circle":
+        ring = [xy(p) for p in ann.circle_ring(*a.points[0], float(a.radius_km) * 1000.0)]
+        draw.line([*ring, ring[0], ring[1]], fill=colour, width=round(width), joint="curve")
+        cx, _ = xy(a.points[0])
+        top = min(y for _, y in ring)  # the circle's top, as the map client places it
+        return cx / k, top / k - gap, "md"
+    if a.kind != "arrow":  # a label: its text only, centred on the point
+        x, y = xy(a.points[0])
+        return x / k, y / k, "mm"
+    (x0, y0), (x1, y1) = xy(a.points[0]), xy(a.points[1])
+    length = math.hypot(x1 - x0, y1 - y0)
+    ux, uy = ((x1 - x0) / length, (y1 - y0) / length) if length > 1e-6 else (1.0, 0.0)
+    head = min(ann.HEAD_LENGTH * unit * k, length) or ann.HEAD_LENGTH * unit * k
+    sx, sy = (math.tan(math.radians(ann.HEAD_ANGLE)) * head * v for v in (-uy, ux))
+    bx, by = x1 - ux * head, y1 - uy * head  # the shaft ends under the head, not at the tip
+    triangle = [(x1, y1), (bx + sx, by + sy), (bx - sx, by - sy)]
+    draw.line([(x0, y0), (bx, by)], fill=colour, width=round(width))
+    cap(x0, y0, width)
+    if halo > 0:
+        draw.line([*triangle, triangle[0]], fill=colour, width=round(halo), joint="curve")
+        for px, py in triangle:
+            cap(px, py, halo)
+    draw.polygon(triangle, fill=colour)
+    # The text beyond the tail, away from the head (the head points at the place), on the
+    # axis the arrow mostly runs along: as the map client places it.
+    if abs(ux) >= abs(uy):
+        return (x0 / k - gap, y0 / k, "rm") if ux > 0 else (x0 / k + gap, y0 / k, "lm")
+    return (x0 / k, y0 / k - gap, "md") if uy > 0 else (x0 / k, y0 / k + gap, "ma")
+
+
+def of_scene(
+    scene, regions: Regions, size: tuple[int, int], annotations=(), lang: str | None = None
+) -> Slide:
     """A scene (``scene.build.Scene``) as a slide picture, from its plain data: the same
     oblasts, markers (or heat), legend and words the page draws (server side, no browser).
-    A picture cannot cluster: clustered markers are drawn as points, and the legend says so."""
+    A picture cannot cluster: clustered markers are drawn as points, and the legend says so.
+    ``annotations``: a deck slide's marks, their text in ``lang`` (default: the scene's)."""
     static = basemap.static_features(regions, scene.lang)
     payload, legend = scene.layers.payload, scene.legend
     heat, markers = None, scene.layers.markers.data["features"]
@@ -315,4 +433,6 @@ def of_scene(scene, regions: Regions, size: tuple[int, int]) -> Slide:
         areas=scene.layers.areas,
         water=static["water"]["features"],
         heat=heat,
+        annotations=annotations,
+        lang=lang or scene.lang,
     )

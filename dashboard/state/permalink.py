@@ -30,6 +30,8 @@ reported in a notice, so a mistyped link still opens, and says what it could not
 | speed | playback seconds per step | 0.5..2 |
 | loop | playback loops | 0, 1 |
 | play | start playing when opened | 0, 1 |
+| deck | a briefing deck (``state.deck``): its file, deflated, base64url | up to 32,000 characters |
+| slide | the deck's slide shown | 1..the number of slides |
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ ORDER = (
     "speed",
     "loop",
     "play",
+    "slide",
+    "deck",
 )
 
 
@@ -206,7 +210,15 @@ PARSERS = {
     "to": _date,
     "area": _area,
     "density": lambda v: _choice(v, DENSITY),
+    "slide": lambda v: int(_number(v, 1, 60)) if re.fullmatch(r"\d{1,2}", v) else _whole_slide(),
 }
+
+
+def _whole_slide():
+    raise ValueError("use a slide number, 1..60")
+
+
+SLIDE_ONLY = {"deck", "slide", "present", "lang", "play"}  # a link to a slide, no view of its own
 LISTS = ("actor", "etype", "sub")  # free text values, "|"-separated
 LINK_NAMES = {"range_from": "from", "range_to": "to"}  # ViewState field -> link parameter
 FIELD_NAMES = {v: k for k, v in LINK_NAMES.items()}
@@ -245,6 +257,18 @@ def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
                 f"oblast={_shown(v)}: use the ISO code of one of the five oblasts, or '{OUTSIDE}'"
                 for v in bad
             ]
+        elif key == "deck":
+            if value == "":
+                continue
+            from dashboard.state import deck as decks  # the deck reads views with this module
+
+            try:
+                values["deck"], problems = decks.decode(value)
+            except decks.DeckError as why:
+                problems = [f"not opened: {p}" for p in why.problems]
+            notices += [f"deck: {p}" for p in problems[:20]]
+            if len(problems) > 20:
+                notices.append(f"deck: {len(problems) - 20} more problems")
         elif key in LISTS:
             values[key], why = _texts(value)
             notices += [f"{key}: {w}" for w in why]
@@ -269,11 +293,23 @@ def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     elif "from" in values and values["from"] > values["to"]:
         notices.append("from, to: from is after to; they are swapped")
         values["from"], values["to"] = values["to"], values["from"]
+    if "slide" in values:
+        if "deck" not in values:
+            notices.append("slide: there is no deck to show it from")
+            values.pop("slide")
+        elif values["slide"] > len(values["deck"]):
+            notices.append(f"slide={values['slide']}: the deck has {len(values['deck'])} slides")
+            values["slide"] = len(values["deck"])
     if "fmin" in values and "fmax" in values and values["fmin"] > values["fmax"]:
         notices.append("fmin, fmax: fmin is above fmax; they are swapped")
         values["fmin"], values["fmax"] = values["fmax"], values["fmin"]
     values = {FIELD_NAMES.get(k, k): v for k, v in values.items()}
-    return replace(DEFAULT, **values), notices
+    base = DEFAULT
+    if values.get("slide") is not None and set(values) <= SLIDE_ONLY:
+        # "deck=...&slide=3" alone opens slide 3's view. A link with any view parameter is that
+        # whole view (the page writes every one), its slide only the place in the deck.
+        base = values["deck"].slides[values["slide"] - 1].view
+    return replace(base, **values), notices
 
 
 def _texts(value: str) -> tuple[tuple[str, ...], list[str]]:
@@ -320,6 +356,10 @@ def _format(name: str, value) -> str | None:
         return "1" if value else "0"
     if name == "window":
         return str(value or 0)
+    if name == "deck":
+        from dashboard.state import deck as decks
+
+        return decks.encode(value)
     if name == "area":
         return ";".join(f"{_coord(lat)},{_coord(lon)}" for lat, lon in value)
     if name in LISTS:

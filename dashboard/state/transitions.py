@@ -157,3 +157,15 @@ def settle_data(
 
 def dismiss_notices(page: PageState) -> PageState:
     return replace(page, notices=())
+
+
+def go_to_slide(view: ViewState, number: int) -> ViewState:
+    """Slide ``number`` (1-based, kept inside the deck) of the view's deck, shown in the
+    language and mode the view has now: a room's language is the presenter's, and a change of
+    language would reload the map."""
+    deck = view.deck
+    if deck is None or not deck.slides:
+        return view
+    number = max(1, min(len(deck.slides), int(number)))
+    slide = deck.slides[number - 1].view
+    return replace(slide, lang=view.lang, present=view.present, deck=deck, slide=number)

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date as Date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dashboard.state.deck import Deck
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,10 @@ class ViewState:
     speed: float = 1.0  # playback, seconds per step
     loop: bool = False
     play: bool = False  # a link that starts playing (the page never writes it)
+    # A briefing deck (``state.deck``) open beside the view, and the slide shown (1-based;
+    # None: the view is not one of its slides). A slide's own view never holds a deck.
+    deck: Deck | None = None
+    slide: int | None = None
 
     @property
     def has_range(self) -> bool:

@@ -12,6 +12,10 @@ Page → client, on top of a date's payload (``scene.layers`` documents the draw
 - ``seen``: the id of the last report the page has taken (None before any).
 - ``area``: the area drawn on the map that filters the view, ``[[lat, lon], ...]`` (empty:
   none). The time bar's files have no ``area``: the client keeps what it drew.
+- ``ann``: the slide shown's annotations (``scene.annotations``); kept over the time bar's
+  files like ``area``.
+- ``deck``: ``{"n": slide, "of": slides}`` while a deck is presented: the client then posts
+  ←/→ and Page Up/Down as ``{oem: "slide", dir: 1 | -1}`` to the page.
 - ``fly``: ``{"n": <request number>, "b": [[s, w], [n, e]]}`` or ``{"n", "c": [lat, lon],
   "z": zoom}``: the user asked to go there (``geo.places``); the client flies once per ``n``.
 
@@ -25,7 +29,8 @@ Client → page, as the streamlit-folium component value (``st_folium``'s return
   area (``pts`` empty: cleared it). New when its id differs from the last one taken.
 
 Client → page window, by ``postMessage``: ``{"oem": "escape"}`` when Esc is pressed in the map
-with no popup open (the page leaves presentation).
+with no popup open (the page leaves presentation); ``{"oem": "slide", "dir": 1 | -1}`` for
+→/Page Down and ←/Page Up while a deck is presented (``page.deck`` steps the deck).
 """
 
 from __future__ import annotations
@@ -58,10 +63,13 @@ def client_keys(
     }
 
 
-def view_keys(fly, area) -> dict:
+def view_keys(fly, area, ann=(), deck=None) -> dict:
     """The page's own keys about the map's view: the last fly request (``(n, target)`` or
-    None) and the drawn area in force."""
-    out: dict = {"area": [[lat, lon] for lat, lon in area]}
+    None), the drawn area in force, the slide's annotations (``scene.annotations.payload``)
+    and, while a deck is presented, ``{"n": slide, "of": slides}``."""
+    out: dict = {"area": [[lat, lon] for lat, lon in area], "ann": list(ann)}
+    if deck is not None:
+        out["deck"] = deck
     if fly is not None:
         out["fly"] = {"n": int(fly[0]), **fly[1]}
     return out

@@ -5,13 +5,17 @@
  * served by the app (or inlined in a standalone file), so no slider step re-sends geometry.
  * Each date is an OEM.DateLayer holding a compact payload: oblast styles and tooltips, and
  * markers whose popups are assembled only when opened. Every string in a payload arrives
- * HTML-escaped from the server (dashboard/maps.py); this file only joins them.
+ * HTML-escaped from the server (dashboard/scene/popups.py); this file only joins them. The one
+ * exception is an annotation's text (``ann``): plain text, set as text.
  *
  * The events are drawn as points, clusters (Leaflet.markercluster) or heat (leaflet.heat), as
  * the payload's ``dm`` says; the two plugins are loaded only when a payload first needs them.
  * The user may draw an area (a rectangle or a polygon) that the page filters by, and the page
- * may send the map somewhere (``fly``). Payload keys: dashboard/scene/layers.py and
- * dashboard/timebar/protocol.py; base options: dashboard/render/leaflet.py.
+ * may send the map somewhere (``fly``). While the page presents a briefing deck it sends each
+ * slide's annotations (``ann``, drawn in the style of dashboard/scene/annotations.py) and the
+ * deck's place (``deck``); the arrow and Page Up/Down keys then ask the page for the next or
+ * previous slide. Payload keys: dashboard/scene/layers.py and dashboard/timebar/protocol.py;
+ * base options: dashboard/render/leaflet.py.
  */
 (function () {
   "use strict";
@@ -123,6 +127,12 @@
     var drawnPane = map.createPane("oemDrawn");  // the user's drawn area: under the markers
     drawnPane.style.zIndex = 435;
     drawnPane.style.pointerEvents = "none";
+    // a slide's annotations: over the markers, squares and names (600), under the tooltips
+    // (650), popups (700) and controls; never clicked (clicks reach the markers under them)
+    var annPane = map.createPane("oemAnnotations");
+    annPane.style.zIndex = 620;
+    annPane.style.pointerEvents = "none";
+    map.on("zoomend viewreset", function () { aimArrows(map); });
     state.labels = [];
     (options.labels || []).forEach(function (l) {  // oblast names: placed first
       var marker = L.marker([l[0], l[1]], {
@@ -180,11 +190,11 @@
   // --- labels -------------------------------------------------------------------------------
   // Oblast names first, then towns by rank (0: oblast centres and big cities, 1: the towns of
   // 2022, 2: others), each where it overlaps no label already placed, no event marker, no
-  // settlement square and no control drawn over the map (time bar, zoom, legend); a town's
-  // name tries the four sides of its point, clear of the marker drawn there. Towns of a
-  // rank the zoom does not show yet are left out. With clusters, a cluster's number is an
-  // obstacle like a control (its box) and only the circles shown alone count as markers; heat
-  // draws no marker, so names go over it.
+  // settlement square, no annotation's text and no control drawn over the map (time bar,
+  // zoom, legend); a town's name tries the four sides of its point, clear of the marker drawn
+  // there. Towns of a rank the zoom does not show yet are left out. With clusters, a
+  // cluster's number is an obstacle like a control (its box) and only the circles shown alone
+  // count as markers; heat draws no marker, so names go over it.
   var RANK_ZOOM = [0, 6, 7];  // the least zoom at which a rank is named
   // Where an oblast's name may go around its point, nearest first (pixels).
   var CENTRE_SPOTS = [];
@@ -198,7 +208,8 @@
     var out = [], box = map.getContainer().getBoundingClientRect();
     map.getContainer().querySelectorAll(
       ".oem-timebar, .leaflet-control-zoom, .oem-legend, .oem-attrib, .oem-banner, " +
-      ".leaflet-control-scale, .oem-draw, .oem-draw-hint, .oem-cluster").forEach(function (el) {
+      ".leaflet-control-scale, .oem-draw, .oem-draw-hint, .oem-cluster, .oem-ann-text"
+    ).forEach(function (el) {
       var r = el.getBoundingClientRect();
       out.push([r.left - box.left - 4, r.top - box.top - 4, r.right - box.left + 4,
         r.bottom - box.top + 4]);
@@ -581,13 +592,20 @@
     }).addTo(map);
   }
 
-  // --- the page's keys: the area in force and flights -----------------------------------------
+  // --- the page's keys: the area in force, flights, a slide's annotations, the deck ----------
   // A page payload (one with ``steps``) says which area is in force (``area``: [[lat, lon],
   // ...], absent or empty for none): it is drawn exactly, replacing the user's own drawing. The
-  // time bar's static files carry no ``area``: the area drawn stays. A ``fly`` whose ``n`` is
-  // new sends the map there once.
+  // time bar's static files carry no ``area``: the area drawn stays. The same for a slide's
+  // annotations (``ann``) and the deck presented (``deck``: {n, of}, absent when none). A
+  // ``fly`` whose ``n`` is new sends the map there once.
   function pageKeys(map, p) {
     if (p.steps || p.area !== undefined) { showArea(map, p.area || []); }
+    if (p.steps || p.ann !== undefined) { showAnnotations(map, p.ann || []); }
+    if (p.steps || p.deck !== undefined) {
+      state.deck = p.deck && typeof p.deck.n === "number" ? p.deck : null;
+      map.getContainer().setAttribute("data-oem-deck",
+        state.deck ? state.deck.n + "/" + state.deck.of : "");
+    }
     var f = p.fly;
     if (f && typeof f.n === "number" && f.n !== state.flyN) {
       var first = state.flyN === undefined;
@@ -614,6 +632,149 @@
       }
       map.flyTo(c, Math.min(Math.max(zoom, map.getMinZoom()), map.getMaxZoom()), how);
     }
+  }
+
+  // --- a slide's annotations ---------------------------------------------------------------
+  // The briefer's marks (``ann``, dashboard/scene/annotations.py): arrows, circles and labels,
+  // a near-black line over a wider white casing and text with a white halo, so they read on
+  // any fill. Never interactive. An arrow's head keeps its size in pixels: it is aimed again at
+  // every zoom. The text is the user's: always set as text, never as HTML.
+  var ANN = {  // mirrors dashboard/scene/annotations.py (tests compare them): change both
+    INK: "#111111", CASING: "#ffffff", LINE_WIDTH: 3.5, CASING_WIDTH: 7.0,
+    HEAD_LENGTH: 18.0, HEAD_ANGLE: 28.0, TEXT_SIZE: 16, TEXT_HALO: 3
+  };
+  var ANN_GAP = 6;  // px between an arrow's tail or a circle's top and its text
+  // The halo: the text's white copies on two rings round it (a text-shadow reads everywhere;
+  // a text stroke would eat into the glyphs).
+  var ANN_HALO = (function () {
+    var out = [];
+    [ANN.TEXT_HALO, ANN.TEXT_HALO / 2].forEach(function (r, ring) {
+      for (var i = 0; i < 16; i += ring + 1) {
+        var a = i * Math.PI / 8;
+        out.push((r * Math.cos(a)).toFixed(2) + "px " + (r * Math.sin(a)).toFixed(2) + "px 0 " +
+          ANN.CASING);
+      }
+    });
+    return out.join(",");
+  })();
+
+  function showAnnotations(map, list) {
+    var key = JSON.stringify(list);
+    if (state.annKey === key) { return; }
+    state.annKey = key;
+    if (state.ann) { map.removeLayer(state.ann); }
+    state.ann = L.layerGroup().addTo(map);
+    state.arrows = [];
+    var n = 0;
+    list.forEach(function (a) { if (drawAnnotation(map, a)) { n += 1; } });
+    map.getContainer().setAttribute("data-oem-ann", String(n));
+    placeSoon(map);  // names clear of the annotations' text
+  }
+
+  function annLine(casing, cls) {  // a line's style: the casing or the ink over it
+    return { pane: "oemAnnotations", interactive: false, fill: false,
+      color: casing ? ANN.CASING : ANN.INK, weight: casing ? ANN.CASING_WIDTH : ANN.LINE_WIDTH,
+      opacity: 1, lineCap: "round", lineJoin: "round",
+      className: (casing ? "oem-ann-casing " : "oem-ann-ink ") + cls };
+  }
+
+  function point(q) {
+    var ll = Array.isArray(q) && q.length === 2 ? L.latLng(Number(q[0]), Number(q[1])) : null;
+    return ll && isFinite(ll.lat) && isFinite(ll.lng) ? ll : null;
+  }
+
+  // One annotation into state.ann; false when it is malformed (nothing drawn).
+  function drawAnnotation(map, a) {
+    var pts = (a && Array.isArray(a.p) ? a.p : []).map(point), group = state.ann;
+    var text = a && typeof a.t === "string" ? a.t : "";
+    if (!pts.length || pts.some(function (q) { return !q; })) { return false; }
+    if (a.k === "arrow" && pts.length === 2) {
+      var arrow = { from: pts[0], to: pts[1], shaft: [], head: [] };
+      [true, false].forEach(function (casing) {
+        var shaft = L.polyline([pts[0], pts[1]], annLine(casing, "oem-ann-arrow")).addTo(group);
+        var head = L.polygon([pts[1], pts[1], pts[1]], {
+          pane: "oemAnnotations", interactive: false, opacity: 1, fillOpacity: 1,
+          color: ANN.CASING, weight: ANN.CASING_WIDTH - ANN.LINE_WIDTH, lineJoin: "round",
+          stroke: casing, fillColor: casing ? ANN.CASING : ANN.INK,
+          className: (casing ? "oem-ann-casing" : "oem-ann-ink") + " oem-ann-head"
+        }).addTo(group);
+        arrow.shaft.push(shaft);
+        arrow.head.push(head);
+      });
+      state.arrows.push(arrow);
+      aimArrow(map, arrow);
+      if (text) { annText(pts[0], text, tailPlace(map, pts[0], pts[1])).addTo(group); }
+    } else if (a.k === "circle" && typeof a.r === "number" && a.r > 0 && isFinite(a.r)) {
+      [true, false].forEach(function (casing) {
+        L.circle(pts[0], L.extend(annLine(casing, "oem-ann-circle"), { radius: a.r }))
+          .addTo(group);
+      });
+      // the circle's top, as Leaflet draws a circle of ``r`` metres on the ground
+      var top = L.latLng(pts[0].lat + a.r / L.CRS.Earth.R * 180 / Math.PI, pts[0].lng);
+      if (text) {
+        annText(top, text, "translate(-50%, calc(-100% - " + ANN_GAP + "px))").addTo(group);
+      }
+    } else if (a.k === "label" && text) {
+      annText(pts[0], text, "translate(-50%, -50%)").addTo(group);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // An arrow's text goes beyond its tail, on the side away from the head (the head points at
+  // the place); which side is the same at every zoom.
+  function tailPlace(map, from, to) {
+    var z = map.getZoom(), d = map.project(from, z).subtract(map.project(to, z)), g = ANN_GAP;
+    var before = "calc(-100% - " + g + "px)", after = g + "px";  // left of or above; right, below
+    if (Math.abs(d.x) >= Math.abs(d.y)) {
+      return "translate(" + (d.x < 0 ? before : after) + ", -50%)";
+    }
+    return "translate(-50%, " + (d.y < 0 ? before : after) + ")";
+  }
+
+  function annText(latlng, text, transform) {
+    var span = document.createElement("span");
+    span.className = "oem-ann-text";
+    span.textContent = text;  // the user's text: never HTML
+    var st = span.style;
+    st.position = "absolute";
+    st.left = st.top = "0";
+    st.transform = transform;
+    st.whiteSpace = "pre";
+    st.pointerEvents = "none";
+    st.font = "700 " + ANN.TEXT_SIZE + "px/1.2 system-ui,'DejaVu Sans',sans-serif";
+    st.color = ANN.INK;
+    st.textShadow = ANN_HALO;
+    return L.marker(latlng, { pane: "oemAnnotations", interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "oem-ann", html: span, iconSize: null, iconAnchor: [0, 0] }) });
+  }
+
+  // The head: a triangle HEAD_LENGTH px long from its tip to its base, its sides HEAD_ANGLE
+  // degrees either side of the shaft (as the slide painter, render/slides.py), at the map's
+  // zoom; the shaft stops inside it, so its end does not show past the sharp tip. An arrow
+  // shorter than its head gets a smaller head.
+  function aimArrow(map, arrow) {
+    var z = map.getZoom(), tip = map.project(arrow.to, z), tail = map.project(arrow.from, z);
+    var d = tail.subtract(tip), len = Math.sqrt(d.x * d.x + d.y * d.y);
+    if (len < 1) {  // a point on screen: no direction to draw a head in
+      arrow.head.forEach(function (h) { h.setLatLngs([]); });
+      return;
+    }
+    var ux = d.x / len, uy = d.y / len, h = Math.min(ANN.HEAD_LENGTH, len);  // u: towards the tail
+    var w = h * Math.tan(ANN.HEAD_ANGLE * Math.PI / 180);  // half the base
+    var at = function (along, across) {  // px along the shaft from the tip, and across it
+      return map.unproject(L.point(tip.x + along * ux - across * uy,
+        tip.y + along * uy + across * ux), z);
+    };
+    var barb = function (s) { return at(h, s * w); };
+    var neck = at(h * 0.6, 0);  // the shaft's end: well inside the head
+    arrow.head.forEach(function (head) { head.setLatLngs([arrow.to, barb(1), barb(-1)]); });
+    arrow.shaft.forEach(function (shaft) { shaft.setLatLngs([arrow.from, neck]); });
+  }
+
+  function aimArrows(map) {
+    (state.arrows || []).forEach(function (arrow) { aimArrow(map, arrow); });
   }
 
   // --- drawing an area -----------------------------------------------------------------------
@@ -934,6 +1095,25 @@
     if (document.querySelector(".leaflet-popup")) { state.map.closePopup(); return; }
     window.parent.postMessage({ oem: "escape" }, "*");
   });
+
+  // While the page presents a deck (the last page payload had ``deck``), the arrows left and
+  // right and Page Up/Down in the map turn the slides (a presenter's clicker sends Page Up/Down):
+  // {"oem": "slide", "dir": 1 or -1} to the page, and the map does not pan (this runs before
+  // Leaflet's keyboard handler, on the document). Keys in a field (the time bar's date), while
+  // an area is drawn (the drawing's own keys) or with Alt, Ctrl or Meta behave as ever.
+  var SLIDE_KEYS = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };
+  window.addEventListener("keydown", function (e) {
+    var dir = SLIDE_KEYS[e.key];
+    if (!dir || !state.deck || drawing || window.parent === window) { return; }
+    if (e.altKey || e.ctrlKey || e.metaKey || typing(e.target)) { return; }
+    e.preventDefault();
+    e.stopPropagation();
+    window.parent.postMessage({ oem: "slide", dir: dir }, "*");
+  }, true);
+
+  function typing(el) {
+    return !!(el && (el.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)));
+  }
 
   function report(day) {
     if (window.parent === window) { return; } // a standalone file: nobody to tell

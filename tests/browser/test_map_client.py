@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 import threading
 from datetime import date
@@ -542,3 +543,287 @@ def test_a_missing_npm_install_is_an_error_naming_the_make_target(tmp_path, monk
     with pytest.raises(assets.MissingAsset, match=re.escape(f"`{assets.NPM_TARGET}`")):
         assets.ensure_static(tmp_path / "static")
     assert assets.NPM_TARGET == "make venv"
+
+
+# --- a slide's annotations ---------------------------------------------------------------------
+
+ANN_PANE = ".leaflet-oemAnnotations-pane"
+HOSTILE = "<img src=x onerror=window.__xss=1>"
+ARROW = {"k": "arrow", "p": [[47.3, 34.2], [47.3, 35.6]], "t": "<b>Dnipro</b> & bridge"}
+CIRCLE = {"k": "circle", "p": [[47.1, 37.55]], "r": 25000.0, "t": "Mariupol"}
+LABEL = {"k": "label", "p": [[48.0, 37.8]], "t": HOSTILE}
+
+
+def test_the_js_annotation_style_mirrors_scene_annotations():
+    """The client's ANN object holds the same values as dashboard/scene/annotations.py."""
+    from dashboard.scene import annotations
+
+    text = Path(assets.CLIENT_SOURCE).read_text(encoding="utf-8")
+    body = re.search(r"var ANN = \{(.*?)\};", text, re.S).group(1)
+    js = {k: json.loads(v) for k, v in re.findall(r"(\w+): (\"[^\"]*\"|[\d.]+)", body)}
+    assert js == {name: getattr(annotations, name) for name in js}
+    assert set(js) >= {"INK", "CASING", "LINE_WIDTH", "CASING_WIDTH", "HEAD_LENGTH"}
+    assert set(js) >= {"HEAD_ANGLE", "TEXT_SIZE", "TEXT_HALO"}
+
+
+def ann_paths(frame) -> list[dict]:
+    """The annotation pane's SVG paths: class, stroke, stroke width and fill."""
+    return frame.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel + ' path')).map(p => ({
+             cls: p.getAttribute('class'), stroke: p.getAttribute('stroke'),
+             width: p.getAttribute('stroke-width'), fill: p.getAttribute('fill')}))""",
+        ANN_PANE,
+    )
+
+
+def ann_texts(frame) -> list[str]:
+    return frame.evaluate(
+        "(sel) => Array.from(document.querySelectorAll(sel + ' .oem-ann-text'))"
+        ".map(e => e.textContent)",
+        ANN_PANE,
+    )
+
+
+def box_of(frame, selector: str) -> dict:
+    return frame.evaluate(
+        "(s) => { const r = document.querySelector(s).getBoundingClientRect();"
+        " return {x: r.left, y: r.top, w: r.width, h: r.height}; }",
+        selector,
+    )
+
+
+def test_annotations_are_drawn_ink_over_casing_with_their_text_as_text(
+    open_map, regions, scene_payload
+):
+    first = variant(scene_payload, "points", "p1", steps=page_steps(), ann=[ARROW, CIRCLE, LABEL])
+    page, frame = open_map("ann", map_html(regions, first))
+    frame.wait_for_function("OEM.state.map.getContainer().getAttribute('data-oem-ann') === '3'")
+    paths = ann_paths(frame)
+    ink = [p for p in paths if "oem-ann-ink" in p["cls"]]
+    casing = [p for p in paths if "oem-ann-casing" in p["cls"]]
+    # arrow: shaft and head; circle: its ring. Each ink mark over a wider white casing
+    assert len(ink) == len(casing) == 3
+    lines = [p for p in ink if "oem-ann-head" not in p["cls"]]
+    assert [(p["stroke"], p["width"], p["fill"]) for p in lines] == [("#111111", "3.5", "none")] * 2
+    (head,) = [p for p in ink if "oem-ann-head" in p["cls"]]
+    assert head["fill"] == "#111111" and head["stroke"] == "none"
+    rings = [p for p in casing if "oem-ann-head" not in p["cls"]]
+    assert [(p["stroke"], p["width"]) for p in rings] == [("#ffffff", "7")] * 2
+    # the circle's radius is metres on the ground
+    radius = frame.evaluate(
+        "Object.values(OEM.state.ann._layers).filter(l => l.getRadius).map(l => l.getRadius())"
+    )
+    assert radius == [25000.0, 25000.0]
+    # the text is text: the hostile one shown literally, no element made from it
+    assert sorted(ann_texts(frame)) == sorted([ARROW["t"], CIRCLE["t"], HOSTILE])
+    assert frame.locator("img").count() == 0
+    assert frame.locator(f"{ANN_PANE} b").count() == 0
+    assert frame.evaluate("window.__xss") is None
+    style = frame.evaluate(
+        """(sel) => { const s = getComputedStyle(document.querySelector(sel + ' .oem-ann-text'));
+             return [s.color, s.fontSize, s.fontWeight, s.textShadow, s.pointerEvents]; }""",
+        ANN_PANE,
+    )
+    assert style[:3] == ["rgb(17, 17, 17)", "16px", "700"]
+    assert "rgb(255, 255, 255)" in style[3] and style[4] == "none"
+    # over the markers (450), squares (460) and names (600); under tooltips and popups
+    z = frame.evaluate(
+        """() => Object.fromEntries(['oemAnnotations', 'oemMarkers', 'oemControl',
+             'markerPane', 'tooltipPane', 'popupPane'].map(n => [n,
+             +getComputedStyle(OEM.state.map.getPane(n)).zIndex]))"""
+    )
+    assert max(z["oemMarkers"], z["oemControl"], z["markerPane"]) < z["oemAnnotations"]
+    assert z["oemAnnotations"] < min(z["tooltipPane"], z["popupPane"])
+    # the arrow's text beside its tail (west of it: the arrow points east), clear of the shaft
+    texts = frame.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel + ' .oem-ann-text')).map(e => {
+             const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.right, r.top,
+             r.bottom]; })""",
+        ANN_PANE,
+    )
+    tail, tip = frame.evaluate(
+        "(ps) => ps.map(p => OEM.state.map.latLngToContainerPoint(p))", ARROW["p"]
+    )
+    (arrow_text,) = [t for t in texts if t[0] == ARROW["t"]]
+    assert arrow_text[2] < tail["x"] and arrow_text[3] < tail["y"] < arrow_text[4]
+    # the circle's text above its top edge
+    top = frame.evaluate(
+        "(c) => OEM.state.map.latLngToContainerPoint([c[0] + 25000 / L.CRS.Earth.R * 180 /"
+        " Math.PI, c[1]])",
+        CIRCLE["p"][0],
+    )
+    (circle_text,) = [t for t in texts if t[0] == CIRCLE["t"]]
+    assert circle_text[4] <= top["y"] and circle_text[1] < top["x"] < circle_text[2]
+    # the place names are put clear of the annotations' text
+    frame.evaluate("OEM.placeLabels()")
+    overlaps = frame.evaluate(
+        """() => { const boxes = s => Array.from(document.querySelectorAll(s))
+             .filter(e => getComputedStyle(e.parentNode).visibility !== 'hidden')
+             .map(e => e.getBoundingClientRect());
+           const texts = boxes('.oem-ann-text'), names = boxes('.oem-town span, .oem-label span');
+           return names.filter(n => texts.some(t => n.left < t.right && t.left < n.right &&
+             n.top < t.bottom && t.top < n.bottom)).length; }"""
+    )
+    assert overlaps == 0
+    screenshot(page, "client-annotations", full_page=False)
+
+
+def test_a_page_payload_replaces_the_annotations_and_static_dates_keep_them(
+    open_map, regions, scene_payload
+):
+    page, frame = open_map("ann-replace", map_html(regions, variant(scene_payload, "points", "p1")))
+    count = "OEM.state.map.getContainer().getAttribute('data-oem-ann')"
+    add(frame, variant(scene_payload, "points", "p2", steps=page_steps(), ann=[ARROW, LABEL]))
+    frame.wait_for_function(f"{count} === '2'")
+    assert sorted(ann_texts(frame)) == sorted([ARROW["t"], HOSTILE])
+    # another slide: its annotations only
+    add(frame, variant(scene_payload, "points", "p3", steps=page_steps(), ann=[CIRCLE]))
+    frame.wait_for_function(f"{count} === '1'")
+    assert ann_texts(frame) == [CIRCLE["t"]]
+    assert len(ann_paths(frame)) == 2  # the circle's casing and ink; nothing of the arrow
+    # a date from the time bar's files (no ``ann``, no ``steps``): they stay
+    add(frame, variant(scene_payload, "points", "p4"))
+    wait_drawn(frame, "points", "p4")
+    assert ann_texts(frame) == [CIRCLE["t"]] and len(ann_paths(frame)) == 2
+    # an empty list clears them; so does a page payload without the key
+    add(frame, variant(scene_payload, "points", "p5", ann=[]))
+    frame.wait_for_function(f"{count} === '0'")
+    assert ann_texts(frame) == [] and ann_paths(frame) == []
+    add(frame, variant(scene_payload, "points", "p6", steps=page_steps(), ann=[LABEL]))
+    frame.wait_for_function(f"{count} === '1'")
+    add(frame, variant(scene_payload, "points", "p7", steps=page_steps()))
+    frame.wait_for_function(f"{count} === '0'")
+    assert ann_texts(frame) == []
+
+
+def test_an_arrow_head_keeps_its_size_in_pixels_when_zooming(open_map, regions, scene_payload):
+    from dashboard.scene.annotations import HEAD_ANGLE, HEAD_LENGTH
+
+    first = variant(scene_payload, "points", "p1", steps=page_steps(), ann=[ARROW])
+    page, frame = open_map("ann-zoom", map_html(regions, first))
+    head, shaft = f"{ANN_PANE} .oem-ann-ink.oem-ann-head", f"{ANN_PANE} .oem-ann-ink.oem-ann-arrow"
+    frame.wait_for_selector(head)
+    before, shaft_before = box_of(frame, head), box_of(frame, shaft)
+    # a horizontal arrow: the head HEAD_LENGTH long, its sides HEAD_ANGLE either side
+    assert abs(before["w"] - HEAD_LENGTH) < 1
+    assert abs(before["h"] - 2 * HEAD_LENGTH * math.tan(math.radians(HEAD_ANGLE))) < 1
+    zoom = frame.evaluate("OEM.state.map.getZoom()")
+    frame.evaluate("(z) => { OEM.state.map.setView([47.3, 34.9], z, {animate: false}); }", zoom + 1)
+    frame.wait_for_function(f"OEM.state.map.getZoom() === {zoom + 1}")
+    after, shaft_after = box_of(frame, head), box_of(frame, shaft)
+    assert abs(after["w"] - before["w"]) < 0.5 and abs(after["h"] - before["h"]) < 0.5
+    # the shaft did grow with the map (the head is not simply the same drawing)
+    assert shaft_after["w"] > 1.8 * shaft_before["w"]
+    # and the tip is still on the arrow's point
+    tip = frame.evaluate("(p) => OEM.state.map.latLngToContainerPoint(p)", ARROW["p"][1])
+    box = frame.evaluate("OEM.state.map.getContainer().getBoundingClientRect().left")
+    assert abs(after["x"] + after["w"] - (box + tip["x"])) < 1
+
+
+# A marker in the middle of the map that is the top element at its centre: [lat, lng, x, y].
+MIDDLE_MARKER_JS = """() => {
+  const map = OEM.state.map, size = map.getSize(), box = map.getContainer().getBoundingClientRect();
+  for (const m of Object.values(OEM.state.markers)) {
+    const p = map.latLngToContainerPoint(m.getLatLng());
+    if (p.x < 0.3 * size.x || p.x > 0.7 * size.x || p.y < 0.3 * size.y || p.y > 0.7 * size.y) {
+      continue;
+    }
+    if (document.elementFromPoint(box.left + p.x, box.top + p.y) === m._path) {
+      return [m.getLatLng().lat, m.getLatLng().lng, p.x, p.y];
+    }
+  }
+  return null;
+}"""
+
+
+def test_a_marker_under_annotations_still_opens_its_popup(open_map, regions, scene_payload):
+    page, frame = open_map("ann-click", map_html(regions, variant(scene_payload, "points", "p1")))
+    frame.wait_for_function(f"document.querySelectorAll('{MARKERS}').length > 0")
+    lat, lng, *_ = frame.evaluate(MIDDLE_MARKER_JS)
+    over = [
+        {"k": "label", "p": [[lat, lng]], "t": "WWWWWWWW"},
+        {"k": "arrow", "p": [[lat, lng - 0.5], [lat, lng + 0.5]], "t": ""},
+        {"k": "circle", "p": [[lat, lng]], "r": 3000.0, "t": ""},
+    ]
+    add(frame, variant(scene_payload, "points", "p2", steps=page_steps(), ann=over))
+    frame.wait_for_function("OEM.state.map.getContainer().getAttribute('data-oem-ann') === '3'")
+    x, y = frame.evaluate(
+        "(q) => { const p = OEM.state.map.latLngToContainerPoint(q); return [p.x, p.y]; }",
+        [lat, lng],
+    )
+    # the label and the arrow's shaft are drawn over the marker's centre...
+    text = frame.evaluate(
+        "(sel) => document.querySelector(sel + ' .oem-ann-text').getBoundingClientRect()",
+        ANN_PANE,
+    )
+    left = frame.evaluate("OEM.state.map.getContainer().getBoundingClientRect().left")
+    top = frame.evaluate("OEM.state.map.getContainer().getBoundingClientRect().top")
+    assert text["left"] < left + x < text["right"] and text["top"] < top + y < text["bottom"]
+    # ...and a click there reaches the marker
+    box = map_box(page, frame)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    frame.wait_for_selector(".leaflet-popup")
+    source = frame.evaluate(
+        "() => { const q = OEM.state.map._popup._source.getLatLng(); return [q.lat, q.lng]; }"
+    )
+    assert source == [lat, lng]
+
+
+# --- slide keys ------------------------------------------------------------------------------
+
+
+def slides(page) -> list[int]:
+    return [m["dir"] for m in page.evaluate("window.messages") if m.get("oem") == "slide"]
+
+
+def test_slide_keys_while_a_deck_is_presented(open_map, regions, scene_payload):
+    first = variant(scene_payload, "points", "p1", steps=page_steps(), deck={"n": 2, "of": 5})
+    page, frame = open_map("deck-keys", map_html(regions, first))
+    container = frame.locator(".leaflet-container")
+    container.focus()
+    before = view(frame)
+    frame.evaluate("OEM.state.map.on('movestart', () => { window.moved = true; }); void 0")
+    for key in ("ArrowRight", "PageDown", "ArrowLeft", "PageUp"):
+        container.press(key)
+    page.wait_for_function("window.messages.filter(m => m.oem === 'slide').length === 4")
+    assert slides(page) == [1, 1, -1, -1]
+    assert frame.evaluate("!window.moved")
+    assert view(frame)["lat"] == before["lat"] and view(frame)["lng"] == before["lng"]
+    # with a modifier: the browser's, not a slide
+    container.press("Control+ArrowRight")
+    # the time bar's date keeps its keys: the arrows and Page Up/Down step the date
+    slider = frame.locator(".oem-timebar input")
+    start = int(slider.input_value())
+    slider.press("ArrowRight")
+    slider.press("PageUp")
+    assert int(slider.input_value()) == start + 8
+    # while an area is drawn, the keys are the drawing's
+    frame.locator(".oem-draw-poly").click()
+    container.press("ArrowLeft")
+    container.press("Escape")
+    assert frame.evaluate("OEM.state.drawing") is None
+    # a date from the time bar's files keeps the deck (it may not be drawn: the page has not
+    # answered the dates stepped to above yet)
+    add(frame, variant(scene_payload, "points", "p2"))
+    assert frame.evaluate("OEM.state.map.getContainer().getAttribute('data-oem-deck')") == "2/5"
+    container.press("PageDown")
+    page.wait_for_function("window.messages.filter(m => m.oem === 'slide').length === 5")
+    assert slides(page) == [1, 1, -1, -1, 1]
+
+
+def test_without_a_deck_the_arrows_pan_the_map(open_map, regions, scene_payload):
+    first = variant(scene_payload, "points", "p1", steps=page_steps(), deck={"n": 1, "of": 3})
+    page, frame = open_map("no-deck-keys", map_html(regions, first))
+    # the page leaves the deck: its next payload has no ``deck``
+    add(frame, variant(scene_payload, "points", "p2", steps=page_steps()))
+    frame.wait_for_function("OEM.state.map.getContainer().getAttribute('data-oem-deck') === ''")
+    container = frame.locator(".leaflet-container")
+    container.focus()
+    before = view(frame)
+    container.press("ArrowRight")
+    frame.wait_for_function(f"OEM.state.map.getCenter().lng > {before['lng']} + 0.01")
+    # no slide message: the Esc posted after it arrives alone (messages keep their order)
+    container.press("PageDown")
+    container.press("Escape")
+    page.wait_for_function("window.messages.some(m => m.oem === 'escape')")
+    assert slides(page) == []

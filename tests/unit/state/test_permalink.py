@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from dashboard.state import deck as decks
 from dashboard.state import permalink
 from dashboard.state.permalink import clamp_date, from_query, parse, to_params, to_query
 from dashboard.state.view_state import ViewState as LinkState
@@ -37,6 +38,13 @@ FULL = LinkState(
     speed=0.5,
     loop=True,
     play=True,
+    deck=decks.Deck(
+        slides=(
+            decks.Slide(LinkState(date=date(2022, 9, 10), window=7), decks.Text("Izium", "Ізюм")),
+            decks.Slide(LinkState(date=date(2022, 9, 30)), caption=decks.Text("<b>claim</b>")),
+        )
+    ),
+    slide=2,
 )
 
 
@@ -221,3 +229,28 @@ def test_list_filters_are_capped_cleaned_and_keep_commas_inside_names():
     assert any("cut" in n for n in notices)
     again, _ = from_query(to_query(state))
     assert again == state
+
+
+def test_a_link_with_only_a_deck_and_its_slide_opens_that_slides_view():
+    query = "slide=1&" + to_query(LinkState(deck=FULL.deck)) + "&lang=uk&present=1"
+    state, notices = from_query(query)
+    assert notices == []
+    assert state.date == date(2022, 9, 10) and state.window == 7
+    assert (state.slide, state.lang, state.present, state.deck) == (1, "uk", True, FULL.deck)
+    # with a view parameter of its own, the link is that whole view
+    state, _ = from_query(query + "&date=2022-09-30")
+    assert state.date == date(2022, 9, 30) and state.window is None and state.slide == 1
+
+
+def test_a_bad_deck_or_slide_is_a_notice_and_the_link_still_opens():
+    state, notices = from_query("date=2022-09-25&deck=notatoken&slide=2")
+    assert state.date == date(2022, 9, 25) and state.deck is None and state.slide is None
+    assert notices == [
+        "deck: not opened: not a deck token (it was cut or changed)",
+        "slide: there is no deck to show it from",
+    ]
+    token = to_params(LinkState(deck=FULL.deck))["deck"]
+    state, notices = from_query(f"deck={token}&slide=9")
+    assert state.slide == 2 and notices == ["slide=9: the deck has 2 slides"]
+    state, notices = from_query(f"deck={token}&slide=x")
+    assert state.slide is None and notices == ["slide='x': use a slide number, 1..60"]
