@@ -65,41 +65,56 @@ def card(deck, i: int, build, shown, lang: str, T, current: bool) -> None:
     day = slide.view.date
     title = slide.title.get(lang) or (long_date(day, lang) if day else T("deck_untitled"))
     st.markdown(f"**{i + 1}.** {md_escape(title)}{mark}")
-    c = st.columns(5)
-    c[0].button(T("deck_show"), key=f"deck_show_{i}", on_click=show_slide, args=(i + 1,))
-    c[1].button(
+    top = st.columns(2)
+    top[0].button(
+        T("deck_show"),
+        key=f"deck_show_{i}",
+        on_click=show_slide,
+        args=(i + 1,),
+        width="stretch",
+        help=T("deck_show_help"),
+    )
+    top[1].button(
+        T("deck_edit"),
+        key=f"deck_edit_{i}",
+        on_click=session.put,
+        args=("_deck_edit", i),
+        type="primary" if session.value("_deck_edit") == i else "secondary",
+        width="stretch",
+    )
+    c = st.columns([1, 1, 2, 2])
+    c[0].button(
         "←",
         key=f"deck_up_{i}",
         on_click=edit,
         args=("up", i),
         disabled=i == 0,
         help=T("deck_earlier"),
+        width="stretch",
     )
-    c[2].button(
+    c[1].button(
         "→",
         key=f"deck_down_{i}",
         on_click=edit,
         args=("down", i),
         disabled=i == len(deck) - 1,
         help=T("deck_later"),
+        width="stretch",
     )
-    c[3].button(
-        "⧉",
+    c[2].button(
+        T("deck_duplicate"),
         key=f"deck_copy_{i}",
         on_click=edit,
         args=("copy", i),
-        help=T("deck_duplicate"),
         disabled=len(deck) >= decks.MAX_SLIDES,
+        width="stretch",
     )
-    c[4].button(
-        "✕", key=f"deck_delete_{i}", on_click=edit, args=("delete", i), help=T("deck_delete")
-    )
-    st.button(
-        T("deck_edit"),
-        key=f"deck_edit_{i}",
-        on_click=session.put,
-        args=("_deck_edit", i),
-        type="primary" if session.value("_deck_edit") == i else "secondary",
+    c[3].button(
+        T("deck_delete"),
+        key=f"deck_delete_{i}",
+        on_click=edit,
+        args=("delete", i),
+        width="stretch",
     )
 
 

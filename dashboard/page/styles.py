@@ -17,6 +17,9 @@ iframe[title="streamlit_folium.st_folium"] {
 .oem-present-banner .d b { display: block; font-size: clamp(30px, 6.2vh, 76px); line-height: 1.05; }
 .oem-present-banner .d span { font-size: clamp(13px, 2.1vh, 26px); }
 .st-key-present_bar button { min-height: 2.2rem; }
+@media (max-width: 640px) {
+  .oem-present-banner { flex-wrap: wrap; gap: 0.4rem; }
+  .oem-present-banner .d { text-align: left; white-space: normal; } }
 .oem-deck-banner .c { font-weight: 400; font-size: clamp(13px, 2vh, 26px); line-height: 1.25;
   margin-top: 0.4vh; white-space: pre-line; display: -webkit-box; -webkit-line-clamp: 3;
   -webkit-box-orient: vertical; overflow: hidden; }
