@@ -241,7 +241,7 @@ def add_annotation(index: int, targets: dict) -> None:
         (session.value("ann_text_uk", "") or "").strip()[: decks.MAX_LABEL],
     )
     if kind == "label" and not text:
-        session.put("_deck_message", "label")
+        session.put("_ann_error", True)  # the form says a label needs a text
         return
     radius = float(session.value("ann_radius", 10.0)) if kind == "circle" else None
     annotation = decks.Annotation(kind, points, text, radius)

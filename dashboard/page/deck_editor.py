@@ -216,6 +216,9 @@ def annotations(slide: decks.Slide, i: int, shown, lang: str, T) -> None:
         d[0].text_input(T("ann_text") + " (EN)", key="ann_text_en", max_chars=decks.MAX_LABEL)
         d[1].text_input(T("ann_text") + " (UK)", key="ann_text_uk", max_chars=decks.MAX_LABEL)
         st.form_submit_button(T("ann_add"), on_click=add_annotation, args=(i, targets))
+    if session.value("_ann_error"):
+        st.warning(T("ann_needs_text"))
+        session.drop("_ann_error")
 
 
 def exports(deck, shown, lang: str, T) -> None:

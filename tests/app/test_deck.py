@@ -137,3 +137,31 @@ def test_a_broken_deck_link_says_so_and_the_page_still_opens():
     said = notices(app)
     assert "deck: not opened" in said and "slide: there is no deck" in said
     assert day_of(app) == date(2022, 9, 25) and deck_of(app) is None
+
+
+def test_annotations_are_added_from_the_places_list_and_reach_the_map():
+    app = open_link("date=2022-09-10&window=7")
+    press(app, "deck_add")
+    app.selectbox(key="ann_kind").set_value("label")
+    izium = next(o for o in app.selectbox(key="ann_at").options if o.startswith("Izium"))
+    app.selectbox(key="ann_at").set_value(izium)
+    app.button(key="FormSubmitter:ann_form-Add the annotation").click().run()
+    assert "A label needs a text" in " ".join(w.value for w in app.warning)
+    assert deck_of(app).slides[0].annotations == ()
+    app.text_input(key="ann_text_en").input(HOSTILE)
+    app.button(key="FormSubmitter:ann_form-Add the annotation").click().run()
+    (label,) = deck_of(app).slides[0].annotations
+    assert label.kind == "label" and label.text.en == HOSTILE
+    assert abs(label.points[0][0] - 49.2) < 0.1 and abs(label.points[0][1] - 37.25) < 0.1
+    app.selectbox(key="ann_kind").set_value("circle")
+    app.number_input(key="ann_radius").set_value(15.0)
+    app.button(key="FormSubmitter:ann_form-Add the annotation").click().run()
+    assert [a.kind for a in deck_of(app).slides[0].annotations] == ["label", "circle"]
+    assert deck_of(app).slides[0].annotations[1].radius_km == 15.0
+    # the slide shown: its annotations go to the map's client, as text in the payload
+    press(app, "deck_show_0")
+    marks = session.drawn(app.session_state).layers.payload["ann"]
+    assert [m["k"] for m in marks] == ["label", "circle"] and marks[0]["t"] == HOSTILE
+    assert marks[1]["r"] == 15000.0
+    press(app, "ann_drop_0")
+    assert [a.kind for a in deck_of(app).slides[0].annotations] == ["circle"]

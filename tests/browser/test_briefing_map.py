@@ -146,9 +146,7 @@ def test_a_users_dated_control_areas_show_the_polygon_in_force(offline_page, ser
     map_frame(page)
     path = tmp_path / "areas.geojson"
     path.write_text(json.dumps(areas))
-    page.locator("section[data-testid='stSidebar'] input[type='file']").nth(1).set_input_files(
-        str(path)
-    )
+    page.locator(".st-key-areas_upload input[type='file']").set_input_files(str(path))
     frame = page.frame_locator(MAP_FRAME)
     area = frame.locator(".leaflet-oemAreas-pane path")
     area.first.wait_for(timeout=30_000)

@@ -8,7 +8,7 @@ from tests.browser.conftest import MAP_FRAME, screenshot, start_server
 from tests.browser.test_map_page import MARKERS, OBLAST_PATHS, open_map
 
 OUTSIDE_MARKERS = "path.leaflet-interactive[fill-opacity='0.55']"
-FILE_INPUT = "section[data-testid='stSidebar'] input[type='file']:not([multiple])"
+FILE_INPUT = ".st-key-upload input[type='file']"
 
 
 def upload(page, tmp_path, name: str, data: bytes) -> None:
