@@ -13,6 +13,7 @@ found by charsets.py and its records are split by delimited.py; the result is a 
 from __future__ import annotations
 
 import io
+import stat
 import zipfile
 from pathlib import Path
 
@@ -106,6 +107,13 @@ def read_table_file(
     """``read_table`` for a file on disk. Clean UTF-8 text is streamed from the file, so a
     large export is never held in memory as bytes as well as parsed."""
     path = Path(source)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None  # read_bytes gives the message
+    if mode is not None and not stat.S_ISREG(mode):
+        # A FIFO would block every reader, a device (/dev/zero) never ends: refused unread.
+        raise UnreadableFile(f"{path.name}: not a regular file (a pipe, device or folder)")
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_CHARS + 4)

@@ -49,7 +49,7 @@ from dashboard.i18n import (
 )
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise(value: object) -> object:
@@ -60,7 +60,11 @@ def neutralise(value: object) -> object:
 
 
 def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheets detect the encoding) with formulas neutralised."""
+    """UTF-8 CSV (with BOM, so spreadsheets detect the encoding) that no spreadsheet reads as
+    formulas or as other rows: every text cell and every column name neutralised
+    (``neutralise``), and CRLF line ends, so that a cell holding a CR, a LF, a quote or a comma
+    is quoted (Python's csv quotes a field holding any character of the line end; with "\n"
+    alone a bare CR went out unquoted and a spreadsheet began a new row there)."""
     text_cols = [
         c
         for c in frame.columns
@@ -69,7 +73,8 @@ def safe_csv_bytes(frame: pd.DataFrame) -> bytes:
     safe = frame.copy()
     for col in text_cols:
         safe[col] = safe[col].map(neutralise)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    safe.columns = [neutralise(str(c)) for c in safe.columns]
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _iso(values: pd.Series) -> pd.Series:

@@ -61,6 +61,7 @@ from dashboard.state.choices import (
 )
 from dashboard.state.view_state import DEFAULT, ViewState
 
+MAX_NOTICES = 20  # notices one link may give; the rest are counted
 LAT_RANGE = (40.0, 57.0)
 LON_RANGE = (18.0, 46.0)
 ZOOM_RANGE = (4.0, 13.0)
@@ -187,6 +188,22 @@ def check_area(points) -> tuple[tuple[float, float], ...]:
         return ()
 
 
+def check_view(view) -> tuple[float, float, int] | None:
+    """A map view the client reported (lat, lon, zoom) if a link could hold it, else None: the
+    map is never where a link cannot go, and a zoom of 3e9 never reaches 2 ** zoom."""
+    try:
+        lat, lon, zoom = (float(v) for v in view)
+    except (TypeError, ValueError):
+        return None
+    ok = all(math.isfinite(v) for v in (lat, lon, zoom)) and zoom == int(zoom)
+    ranges = (LAT_RANGE, LON_RANGE, ZOOM_RANGE)
+    if not ok or not all(
+        lo <= v <= hi for v, (lo, hi) in zip((lat, lon, zoom), ranges, strict=True)
+    ):
+        return None
+    return lat, lon, int(zoom)
+
+
 PARSERS = {
     "data": lambda v: _choice(v.lower(), DATA),
     "date": _date,
@@ -239,6 +256,10 @@ def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         value = _last(raw).strip()
         if key in IGNORED:
             continue
+        if key in ("cat", "oblast") and value.count(",") >= MAX_LISTED:
+            # thousands of values cost no more than fifty (and give one notice, not thousands)
+            notices.append(f"{key}: more than {MAX_LISTED} values; the first {MAX_LISTED} are read")
+            value = ",".join(value.split(",", MAX_LISTED)[:MAX_LISTED])
         if key in PARSERS:
             if value == "":
                 continue
@@ -303,6 +324,8 @@ def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     if "fmin" in values and "fmax" in values and values["fmin"] > values["fmax"]:
         notices.append("fmin, fmax: fmin is above fmax; they are swapped")
         values["fmin"], values["fmax"] = values["fmax"], values["fmin"]
+    if len(notices) > MAX_NOTICES:
+        notices = [*notices[:MAX_NOTICES], f"{len(notices) - MAX_NOTICES} more values ignored"]
     values = {FIELD_NAMES.get(k, k): v for k, v in values.items()}
     base = DEFAULT
     if values.get("slide") is not None and set(values) <= SLIDE_ONLY:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date as Date
 from datetime import timedelta
 
-from dashboard.state.permalink import clamp_date
+from dashboard.state.permalink import check_view, clamp_date
 from dashboard.state.view_state import PageState, ViewState
 
 TICK_SHARE = 0.8  # a timer run this share of the interval after the last step steps again
@@ -101,12 +101,14 @@ def move_map(
     """Where the user moved the map (rounded lat, lon, zoom). A view is kept, and a link
     carries it, once it differs from the default one; a report within a few pixels of the view
     already held (Leaflet's rounding) changes nothing."""
+    moved = check_view(moved) if moved is not None else None  # a value from the browser
     if moved is None:
         return view
     held = view.map_view if view.lat is not None else None
     if held is not None and same_view(moved, held):
         return view
-    if held is None and same_view(moved, default):
+    default = check_view(default)  # the map's own fit: reported by the browser too
+    if held is None and default is not None and same_view(moved, default):
         return view
     lat, lon, zoom = moved
     return replace(view, lat=lat, lon=lon, zoom=zoom)
@@ -115,7 +117,8 @@ def move_map(
 def forget_view(view: ViewState, fitted: tuple[float, float, int]) -> ViewState:
     """The map's own fit is not a place the user chose: a view held that is the fit (within a
     few pixels, as ``same_view``) is dropped, and the link carries none."""
-    if view.lat is not None and same_view(view.map_view, fitted):
+    fitted = check_view(fitted) if fitted is not None else None
+    if view.lat is not None and fitted is not None and same_view(view.map_view, fitted):
         return replace(view, lat=None, lon=None, zoom=None)
     return view
 

@@ -109,3 +109,38 @@ def test_preamble_before_the_header_is_skipped(preamble, via, tmp_path):
     assert detect(list(table.frame.columns[1:])) == "acled"
     assert list(table.frame["event_id_cnty"]) == ["UKR1", "UKR2"]
     assert table.malformed.empty
+
+
+def _outcome(path, seconds: float = 10.0):
+    """What loading ``path`` gives, waited for at most ``seconds`` in a daemon thread (so a
+    regression that hangs fails the test instead of hanging the run)."""
+    import threading
+
+    from dashboard.ingest.events import load_events
+
+    out: list = []
+
+    def run():
+        try:
+            out.append(load_events(path))
+        except Exception as exc:  # noqa: BLE001 - the test looks at what it was
+            out.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"loading {path} hung"
+    return out[0]
+
+
+def test_a_fifo_or_a_device_is_refused_unread(tmp_path):
+    import os
+
+    from dashboard.ingest.rawtable import UnreadableFile
+
+    fifo = tmp_path / "events.csv"
+    os.mkfifo(fifo)  # opening it for reading would block until a writer came
+    for path, name in ((fifo, "events.csv"), ("/dev/zero", "zero")):
+        got = _outcome(path)
+        assert isinstance(got, UnreadableFile), got
+        assert str(got) == f"{name}: not a regular file (a pipe, device or folder)"

@@ -1,5 +1,7 @@
 """Exports: the formula-safe CSV button is the only way a table leaves the page."""
 
+import csv
+import io
 import tomllib
 
 import pandas as pd
@@ -85,3 +87,38 @@ def test_a_formula_in_any_exported_field_is_neutralised(regions):
     events = load_events(csv_bytes([row(title=hostile, notes="+1", settlement="@x")]), regions)
     out = safe_csv_bytes(events_export(events.events, np.zeros(1, dtype=bool))).decode("utf-8-sig")
     assert "'=HYPERLINK" in out and ",'+1," in out and ",'@x," in out
+
+
+HOSTILE_CELLS = [
+    "a\r=1+1",  # a bare CR: unquoted, a spreadsheet began a new row holding a formula
+    "b\n=2+2",
+    "c\r\n=3+3",
+    'say "hi", then =4+4',
+    '=HYPERLINK("http://x")',
+    "\r=5+5",
+    "\n=6+6",
+    "plain",
+]
+
+
+def _lone_cr_rows(text: str) -> list[list[str]]:
+    """Rows as a spreadsheet-style reader takes them: universal newlines, a lone CR a line end
+    (inside quotes too: the text changes, the structure must not)."""
+    return list(csv.reader(io.StringIO(text, newline=None)))
+
+
+def test_every_cell_and_header_is_safe_for_csv_and_lone_cr_readers():
+    frame = pd.DataFrame(
+        {'=HYPERLINK("http://x","h")': HOSTILE_CELLS, "+cmd": range(len(HOSTILE_CELLS))}
+    )
+    text = safe_csv_bytes(frame).decode("utf-8-sig")
+    for rows in (list(csv.reader(io.StringIO(text, newline=""))), _lone_cr_rows(text)):
+        assert len(rows) == 1 + len(HOSTILE_CELLS)  # no cell ever starts a row of its own
+        assert all(len(row) == 2 for row in rows)
+        assert rows[0] == ['\'=HYPERLINK("http://x","h")', "'+cmd"]
+        for row in rows:
+            assert not row[0].startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
+    # read back exactly (csv module): each cell is its neutralised self
+    exact = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert [r[0] for r in exact] == [neutralise(c) for c in HOSTILE_CELLS]
+    assert [r[1] for r in exact] == [str(i) for i in range(len(HOSTILE_CELLS))]

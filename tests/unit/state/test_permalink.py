@@ -254,3 +254,13 @@ def test_a_bad_deck_or_slide_is_a_notice_and_the_link_still_opens():
     assert state.slide == 2 and notices == ["slide=9: the deck has 2 slides"]
     state, notices = from_query(f"deck={token}&slide=x")
     assert state.slide is None and notices == ["slide='x': use a slide number, 1..60"]
+
+
+def test_a_link_with_thousands_of_values_costs_no_more_than_one_with_fifty():
+    state, notices = from_query("cat=" + ",".join(["nosuch"] * 20_000) + ",referendum")
+    assert state.cat == ()  # the 20,001st value is past the first 50
+    assert notices[0] == "cat: more than 50 values; the first 50 are read"
+    assert len(notices) == permalink.MAX_NOTICES + 1
+    assert notices[-1] == f"{51 - permalink.MAX_NOTICES} more values ignored"
+    state, notices = from_query("oblast=" + ",".join(["UA-65"] * 50_000))
+    assert state.oblast == ("UA-65",) and len(notices) == 1

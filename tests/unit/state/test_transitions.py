@@ -194,3 +194,36 @@ def test_the_maps_own_fit_never_enters_the_link():
     assert tr.forget_view(moved, fitted) == moved
     assert parse_fit({"center": {"lat": 1, "lng": 2}, "zoom": 6}) is None
     assert parse_fit({"fit": "x"}) is None
+
+
+@pytest.mark.parametrize(
+    "reported",
+    [
+        (47.5, 36.5, 3e9),  # 2 ** zoom would cost seconds and gigabytes on every rerun
+        (47.5, 36.5, 7.5),
+        (47.5, 36.5, -1),
+        (1e308, 36.5, 7),
+        (47.5, float("nan"), 7),
+        (47.5, float("inf"), 7),
+        (89.0, 36.5, 7),  # outside what a link may hold
+        ("47.5", "x", 7),
+        (47.5, 36.5),
+    ],
+)
+def test_a_map_report_a_link_could_not_hold_changes_nothing(reported):
+    from dashboard.state.permalink import check_view
+    from dashboard.state.transitions import forget_view, move_map
+
+    view = ViewState(lat=48.0, lon=37.0, zoom=8)
+    assert check_view(reported) is None
+    assert move_map(view, reported, (48.6, 35.4, 6)) == view
+    assert move_map(ViewState(), (48.0, 37.0, 8), reported) == ViewState(lat=48.0, lon=37.0, zoom=8)
+    assert forget_view(view, reported) == view
+
+
+def test_a_map_report_in_range_is_taken():
+    from dashboard.state.permalink import check_view
+    from dashboard.state.transitions import move_map
+
+    assert check_view((47.5, 36.5, 7.0)) == (47.5, 36.5, 7)
+    assert move_map(ViewState(), (47.5, 36.5, 7), (48.6, 35.4, 6)).map_view == (47.5, 36.5, 7)
