@@ -31,6 +31,9 @@ from dashboard.scene import places
 from dashboard.state import deck as decks
 from dashboard.state import permalink, transitions
 
+PDF, ZIP = "application/pdf", "application/zip"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
 
 def editor(shown, lang: str, T) -> None:
     """Below the page: the deck's slides as cards (thumbnail, number and title, move, copy,
@@ -253,37 +256,15 @@ def exports(deck, shown, lang: str, T) -> None:
     def pages():
         return exporter.pages(deck, lang, build, shown.regions, EXPORT_SIZE)
 
-    cols = st.columns(5)
-    cols[0].download_button(
-        T("deck_download"),
-        data=decks.to_json(deck).encode(),
-        file_name=f"{stem}.json",
-        mime="application/json",
-        key="deck_download",
-        on_click="ignore",
+    files = (  # label, the file's bytes (made when clicked), its name, its type
+        ("deck_download", decks.to_json(deck).encode(), f"{stem}.json", "application/json"),
+        ("deck_pdf", lambda: exporter.to_pdf(pages(), title), f"{stem}-{lang}.pdf", PDF),
+        ("deck_pptx", lambda: exporter.to_pptx(pages(), title), f"{stem}-{lang}.pptx", PPTX),
+        ("deck_pngs", lambda: exporter.to_png_zip(pages(), title), f"{stem}-{lang}-png.zip", ZIP),
     )
-    cols[1].download_button(
-        T("deck_pdf"),
-        data=lambda: exporter.to_pdf(pages(), title),
-        file_name=f"{stem}-{lang}.pdf",
-        mime="application/pdf",
-        key="deck_pdf",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        T("deck_pptx"),
-        data=lambda: exporter.to_pptx(pages(), title),
-        file_name=f"{stem}-{lang}.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        key="deck_pptx",
-        on_click="ignore",
-    )
-    cols[3].download_button(
-        T("deck_pngs"),
-        data=lambda: exporter.to_png_zip(pages(), title),
-        file_name=f"{stem}-{lang}-png.zip",
-        mime="application/zip",
-        key="deck_pngs",
-        on_click="ignore",
-    )
-    cols[4].button(T("deck_close"), key="deck_close", on_click=close)
+    cols = st.columns(len(files) + 1)
+    for col, (key, made, name, mime) in zip(cols, files, strict=False):
+        col.download_button(
+            T(key), data=made, file_name=name, mime=mime, key=key, on_click="ignore"
+        )
+    cols[-1].button(T("deck_close"), key="deck_close", on_click=close)

@@ -12,9 +12,6 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from dashboard.config import EVENTS_CSV
-from dashboard.geo.regions import load_regions
-from dashboard.ingest.events import load_events
 from dashboard.query.filters import filters_of
 from dashboard.query.view import index_for
 from dashboard.render import deck as export
@@ -28,16 +25,6 @@ from dashboard.state.deck import Annotation, Deck, Slide, Text
 SMALL = (640, 360)  # where the picture's size does not matter
 INK = rgb(ann.INK)
 ARROW = Annotation("arrow", ((49.9, 36.3), (49.2, 37.3)), Text("Push", "Наступ"))
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions()
-
-
-@pytest.fixture(scope="module")
-def events(regions):
-    return load_events(EVENTS_CSV, regions).events
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from dashboard import snapshot
-from dashboard.config import EVENTS_CSV, FIVE_OBLASTS
-from dashboard.geo.regions import load_regions
+from dashboard.config import FIVE_OBLASTS
 from dashboard.ingest.events import load_events
 from dashboard.query.view import Filters
 from dashboard.render import slides
@@ -19,16 +18,6 @@ from dashboard.render.html import standalone_html
 from dashboard.render.leaflet import feature_group
 from dashboard.scene import build as scene
 from dashboard.scene.palette import count_colour
-
-
-@pytest.fixture(scope="module")
-def regions():
-    return load_regions()
-
-
-@pytest.fixture(scope="module")
-def events(regions):
-    return load_events(EVENTS_CSV, regions).events
 
 
 def oblast_colour(slide: slides.Slide, regions, code: str) -> str:
