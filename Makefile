@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 NPM_DIR   := .cache/npm
 NPM_STAMP := $(NPM_DIR)/.installed-$(shell cksum web/package-lock.json | cut -d' ' -f1)
 
-.PHONY: venv run test test-fast lint format geo ucdp validate bench clean
+.PHONY: venv run test test-fast lint format geo ucdp validate bench clean team team-stop
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -30,6 +30,13 @@ venv: $(STAMP) $(NPM_STAMP)
 
 run: venv  ## start the dashboard on the bundled data at http://localhost:$(PORT)
 	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT) --server.address 0.0.0.0
+
+team: venv  ## PostgreSQL+PostGIS, 2 replicas, HAProxy on PORT (OEM_DEMO_LOGIN=1: test sign-in); docs/DEPLOY.md
+	@bash scripts/ensure_team.sh
+	@PORT=$(PORT) bash scripts/team.sh start
+
+team-stop:  ## stop what make team started (the database's data stays in .cache/team/pg)
+	@bash scripts/team.sh stop
 
 test: venv lint  ## the whole suite, browser tests included (installs chromium if missing)
 	@bash scripts/ensure_chromium.sh
@@ -58,6 +65,8 @@ validate: venv  ## validate the bundled events table
 bench: venv  ## dashboard vs naive at N = 1k..1M in real Chromium; writes bench/results.json
 	@bash scripts/ensure_chromium.sh
 	$(BIN)/python -m bench.run
+	@bash scripts/ensure_team.sh
+	$(BIN)/python -m bench.store
 	$(BIN)/python -m bench.filters 100000 1000000
 
 clean:

@@ -256,7 +256,11 @@ def dataset_label(label: str, lang: str) -> str:
     kept as is)."""
     if label in DATASET_NAMES:
         return tr(lang)(DATASET_NAMES[label])
-    for prefix, key in (("Bundled: ", "dataset_bundled"), ("Upload: ", "dataset_upload")):
+    for prefix, key in (
+        ("Bundled: ", "dataset_bundled"),
+        ("Upload: ", "dataset_upload"),
+        ("Team: ", "dataset_team"),
+    ):
         if label.startswith(prefix):
             return tr(lang)(key, name=label[len(prefix) :])
     return label

@@ -32,6 +32,16 @@ SETTINGS: tuple[Setting, ...] = (
         "seconds after a session's first full run in which browser-reported widget changes "
         "are taken for Streamlit's settling glitch",
     ),
+    Setting(
+        "OEM_DATABASE_URL",
+        "",
+        "the team's PostgreSQL+PostGIS store (libpq URL); unset: no shared store (docs/DEPLOY.md)",
+    ),
+    Setting("OEM_STORE_MAX_EVENTS", "2000000", "the largest dataset the shared store takes"),
+    # Read by scripts/team.sh (make team), listed here to be documented with the rest.
+    Setting("OEM_DEMO_LOGIN", "", "make team: 1 starts the test OpenID provider and accounts"),
+    Setting("OEM_TEAM_SECRETS", "", "make team: the secrets file with a real [auth] section"),
+    Setting("OEM_OIDC_PORT", "9400", "make team: the test OpenID provider's port"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -1,7 +1,10 @@
+import os
+
 import pytest
 
 from dashboard.geo.regions import load_regions
 from dashboard.ingest import events
+from dashboard.team import localdb
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +21,17 @@ def no_heap_trimming():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(events, "release_memory", lambda: None)
         yield
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """A real PostgreSQL+PostGIS cluster (dashboard.team.localdb) for the session's tests of
+    the shared store, started when first asked for. Missing binaries fail the run in CI
+    (.ci/run installs them) and skip elsewhere."""
+    why = localdb.missing()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+    with localdb.cluster() as url:
+        yield url

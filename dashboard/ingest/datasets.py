@@ -81,6 +81,14 @@ def bundled_label(filename: str) -> str:
     return f"Bundled: {filename}"
 
 
+TEAM_PREFIX = "Team: "  # the name (and rows' label) of a team's shared dataset (page.team)
+
+
+def is_team(upload: Upload | None) -> bool:
+    """The session shows a team's shared dataset in the upload's place."""
+    return upload is not None and upload.name.startswith(TEAM_PREFIX)
+
+
 def upload_label(filename: str) -> str:
     """Dataset label of an uploaded file."""
     return f"Upload: {filename}"

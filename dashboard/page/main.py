@@ -23,6 +23,7 @@ from dashboard.page import areas as areas_panel
 from dashboard.page import controls, data, deck_editor, mapview, panels, session, share, sidebar
 from dashboard.page import deck as deck_page
 from dashboard.page import present as presentation
+from dashboard.page import team as team_page
 from dashboard.page import upload as uploads
 from dashboard.page.styles import PAGE_CSS, PRESENT_CSS
 from dashboard.query.filters import Filters, filters_of
@@ -216,15 +217,20 @@ def finish_first_visit() -> None:
     session.put("_first_visit_armed", True)
 
 
-def load(T) -> Shown:
+def load(T, team: team_page.Team | None = None) -> Shown:
     """The data shown: the datasets of the sidebar's data select (``ingest.datasets.PARTS``).
-    A bundled dataset is loaded once per process, and only when some session shows it."""
+    A bundled dataset is loaded once per process, and only when some session shows it; a
+    team's shared dataset is shown as an upload is."""
     regions = data.cached_regions()
     with st.sidebar:
         sidebar.language_and_mode(T)
+        team_slot = st.container()  # who is signed in and the team's datasets, at the top
         deck_page.sidebar(T)
+        team_page.decks_panel(team, T)
         choice_slot = st.container()  # the data select, once the upload panel has run
         upload = uploads.upload_panel(regions, T)
+        with team_slot:
+            upload = team_page.dataset_panel(team, upload, T)
         session.put("_areas_shown", areas_panel.areas_panel(T))
     with choice_slot:
         choice = uploads.data_choice(upload, T)
@@ -264,7 +270,10 @@ def run() -> None:
         initial_sidebar_state="collapsed" if is_present else "auto",
     )
     st.html(PRESENT_CSS if is_present else PAGE_CSS)
-    shown = load(T)
+    allowed, team = team_page.gate(T)
+    if not allowed:  # the sign-in page, or no role: nothing else is drawn, no data loaded
+        return
+    shown = load(T, team)
     events = shown.events
     notice_slot = st.container()  # filled last: checks further down add notices
     if len(events) == 0:
@@ -324,7 +333,8 @@ def header(shown: Shown, lang: str, T) -> None:
             sources=panels.sources_sentence(events, T),
         )
     )
-    if shown.upload is not None:
+    # A team's dataset was validated when it was shared: the sidebar gives that report.
+    if shown.upload is not None and not datasets.is_team(shown.upload):
         uploads.validation_report(shown.upload, lang, T)
     uploads.mapping_form(shown.upload, T)
     for label, result in shown.bundled.items():

@@ -39,6 +39,7 @@ PAGE = "_page"
 DECK = "_deck"  # the briefing deck open in this session (``state.deck.Deck``), or None
 PAGE_KEYS = (
     "data",
+    "team",
     "lang",
     "present",
     "tiles",
@@ -64,6 +65,7 @@ LINK_SETTLE_S = 3.0  # after a session's first full run: widget "changes" then a
 # days box). Only these are held back while a session settles.
 GLITCH_VALUES = {
     "data": "curated",
+    "team": 0,
     "lang": "en",
     "tiles": TILES[0],
     "metric": "events",
@@ -150,6 +152,7 @@ def view(ss=None) -> ViewState:
     range_from, range_to = value("range_from", None, ss), value("range_to", None, ss)
     return ViewState(
         data=value("data", "curated", ss),
+        team=int(value("team", 0, ss) or 0),
         date=day if isinstance(day, Date) else None,
         window=window,
         cat=tuple(value("cat", None, ss) or ()),
@@ -187,6 +190,7 @@ def _keys_of(state: ViewState) -> dict:
     choice, days = window_choice(state.window)
     keys = {
         "data": state.data,
+        "team": state.team,
         "window": choice,
         "lang": state.lang,
         "present": state.present,

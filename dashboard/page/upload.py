@@ -154,11 +154,16 @@ def data_choice(upload: datasets.Upload | None, T) -> str:
         session.choose_data(datasets.UPLOAD)
     session.settle_data(offered)
     name = md_escape(upload.name) if upload is not None else ""
+    if datasets.is_team(upload):  # a team's shared dataset in the upload's place
+        name = md_escape(upload.name[len(datasets.TEAM_PREFIX) :])
+        words = {"upload": "data_team", "upload_curated": "data_team_curated"}
+    else:
+        words = {}
     return st.selectbox(
         T("data"),
         offered,
         key="data",
-        format_func=lambda c: T(f"data_{c}", name=name),
+        format_func=lambda c: T(words.get(c, f"data_{c}"), name=name),
         on_change=session.touch("data"),
         help=T("data_help"),
     )

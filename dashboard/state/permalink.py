@@ -70,6 +70,7 @@ SPEED_RANGE = (0.5, 2.0)
 IGNORED = {"embed", "embed_options"}
 ORDER = (
     "data",
+    "team",
     "date",
     "window",
     "cat",
@@ -228,7 +229,12 @@ PARSERS = {
     "area": _area,
     "density": lambda v: _choice(v, DENSITY),
     "slide": lambda v: int(_number(v, 1, 60)) if re.fullmatch(r"\d{1,2}", v) else _whole_slide(),
+    "team": lambda v: int(v) if re.fullmatch(r"[1-9]\d{0,11}", v) else _team_id(),
 }
+
+
+def _team_id():
+    raise ValueError("use a shared dataset's number")
 
 
 def _whole_slide():

@@ -162,6 +162,11 @@ def dismiss_notices(page: PageState) -> PageState:
     return replace(page, notices=())
 
 
+def add_notice(page: PageState, note: str) -> PageState:
+    """One more notice (a link's value the page could not honour), once."""
+    return page if note in page.notices else replace(page, notices=(*page.notices, note))
+
+
 def go_to_slide(view: ViewState, number: int) -> ViewState:
     """Slide ``number`` (1-based, kept inside the deck) of the view's deck, shown in the
     language and mode the view has now: a room's language is the presenter's, and a change of

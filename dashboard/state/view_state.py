@@ -24,6 +24,8 @@ class ViewState:
     basemap)."""
 
     data: str = "curated"  # the datasets shown (``state.choices.DATA``)
+    # A dataset of the team's shared store (its id; 0: none), shown as the upload is.
+    team: int = 0
     date: Date | None = None
     window: int | None = None  # days counted up to the date; None = cumulative
     cat: tuple[str, ...] = ()  # categories shown (empty: all)

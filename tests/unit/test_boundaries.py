@@ -23,6 +23,7 @@ ALLOWED = {
     "scene": {"scene", "query", "geo", "ingest", "state", "caches"},
     "render": {"render", "scene", "geo"},
     "timebar": {"timebar"},
+    "team": {"team"},  # the store and roles know the data's columns (config), nothing else
 }
 
 

@@ -11,6 +11,7 @@ from dashboard.state.view_state import ViewState as LinkState
 
 FULL = LinkState(
     data="ucdp",
+    team=12,
     date=date(2022, 9, 25),
     window=7,
     cat=("referendum", "strike_on_civilians"),
