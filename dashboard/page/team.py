@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, replace
+from datetime import UTC
 
 import pandas as pd
 import streamlit as st
@@ -269,19 +270,31 @@ def dataset_panel(team: Team | None, upload: datasets.Upload | None, T):
 
 
 def _label(d: SharedDataset) -> str:
-    return f"{d.name} · {d.events:,} · {d.shared_by} · {d.shared_at:%Y-%m-%d}"
+    return f"{d.name} · {d.events:,} · {d.shared_by} · {_utc(d):%Y-%m-%d}"
+
+
+def _utc(d: SharedDataset):
+    return d.shared_at.astimezone(UTC)  # whatever the database's own time zone
+
+
+def _count(value, fallback: int) -> str:
+    """A count from a stored report (written by this page; anything else is not trusted)."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return f"{fallback:,}"
 
 
 def _about(d: SharedDataset, T) -> str:
-    report = d.report or {}
+    report = d.report if isinstance(d.report, dict) else {}
     text = T(
         "team_about",
         by=md_escape(d.shared_by),
-        when=f"{d.shared_at:%Y-%m-%d %H:%M} UTC",
+        when=f"{_utc(d):%Y-%m-%d %H:%M} UTC",
         file=md_escape(d.file_name or d.name),
-        accepted=f"{report.get('accepted', d.events):,}",
-        rows=f"{report.get('rows', d.rows_read):,}",
-        rejected=f"{report.get('rejected', 0):,}",
+        accepted=_count(report.get("accepted"), d.events),
+        rows=_count(report.get("rows"), d.rows_read),
+        rejected=_count(report.get("rejected"), 0),
     )
     if d.licence:
         text += "  \n" + T("team_licence", licence=md_escape(d.licence[:500]))

@@ -114,8 +114,9 @@ def test_a_deck_made_saved_reloaded_presented_and_exported(browser, server, tmp_
         for n, slide in enumerate(deck.slides, start=1):
             banner = page.locator(BANNER)
             expect(banner).to_contain_text(f"Slide {n} of 6", timeout=20_000)
-            expect(banner).to_contain_text(long_date(slide.view.date, "en"))
-            expect(banner).to_contain_text(f"({slide.view.window} days)")
+            # (the counter and the date may arrive in separate runs on a busy machine)
+            expect(banner).to_contain_text(long_date(slide.view.date, "en"), timeout=20_000)
+            expect(banner).to_contain_text(f"({slide.view.window} days)", timeout=20_000)
             expect(notes.locator("body")).to_contain_text(f"Slide {n} of 6", timeout=10_000)
             if slide.view.zoom is not None:  # the map flew to the slide's view
                 iframe.wait_for_function(
