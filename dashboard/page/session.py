@@ -301,6 +301,37 @@ def hold(keys: tuple[str, ...]) -> None:
     for key in keys:
         if key in seed and key not in touched and ss.get(key) != seed[key]:
             ss[key] = seed[key]
+    keep_shown(keys if keys == FRAGMENT_KEYS else None)
+
+
+SHOWN_HOLD_S = 10.0  # after a slide is shown: a widget sent back at its old value is stale
+
+
+def keep_shown(keys: tuple[str, ...] | None = None) -> None:
+    """Before the widgets: a view shown whole (``show_view``) stays whole. The click that shows
+    a slide writes the widgets' values in its callback; if the browser asks for another run
+    before that run's widgets reached it (the map ending its flight, on a busy machine), it
+    sends the widgets as they were, and Streamlit takes them over the callback's: the counter
+    said "Slide 5 of 6" over slide 4's date. A value sent back at exactly what it was before
+    the slide, within ``SHOWN_HOLD_S``, is that stale copy and is put back; any other value is
+    the user's and ends the hold for that key. ``keys``: only these (and the date), for a
+    fragment run; None: all."""
+    ss = st.session_state
+    held = ss.get("_showing")
+    if held is None:
+        return
+    since, values = held
+    if time.monotonic() - since > SHOWN_HOLD_S:
+        ss.pop("_showing", None)
+        return
+    for key, (wanted, before) in list(values.items()):
+        if keys is not None and key not in keys and key != "date":
+            continue
+        now = ss.get(key)
+        if now == before:
+            ss[key] = wanted
+        elif now != wanted:
+            del values[key]  # the user's own change
 
 
 def touch(key: str):
@@ -343,6 +374,8 @@ def show_view(state: ViewState) -> None:
     ss = st.session_state
     keys = _keys_of(state)
     keys.setdefault("window_days", value("window_days", DEFAULT_CUSTOM_DAYS))
+    changed = {k: (item, ss.get(k)) for k, item in keys.items() if ss.get(k) != item}
+    ss["_showing"] = (time.monotonic(), changed)  # kept against a stale browser (keep_shown)
     for key, item in keys.items():
         ss[key] = item
     seed = ss.setdefault("_seed", {})

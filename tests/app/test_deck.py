@@ -131,6 +131,24 @@ def test_a_deck_link_opens_presented_at_its_slide_in_the_rooms_language():
     assert "Ізюм" in banner and "&lt;img" in banner and HOSTILE not in banner
 
 
+def test_a_slides_date_survives_the_browser_sending_back_the_previous_one():
+    """The next slide's click, then a run the browser asked for before that click's widgets
+    reached it (the map ending its flight): the slider comes back at the old slide's date.
+    CI saw "Slide 5 of 6" over slide 4's date; the shown slide stays whole."""
+    token = permalink.to_params(ViewState(deck=sample_deck()))["deck"]
+    app = open_link(f"deck={token}&slide=1&present=1")
+    assert day_of(app) == date(2022, 9, 10)
+    press(app, "deck_next")
+    assert day_of(app) == date(2022, 9, 30)
+    app.slider(key="date").set_value(date(2022, 9, 10)).run()  # the stale copy
+    view = session.view(app.session_state)
+    assert view.slide == 2 and day_of(app) == date(2022, 9, 30)
+    banner = " ".join(h.proto.body for h in app.get("html"))
+    assert "30 September 2022" in banner and "Slide 2 of 2" in banner
+    app.slider(key="date").set_value(date(2022, 9, 20)).run()  # any other date: the user's
+    assert day_of(app) == date(2022, 9, 20)
+
+
 def test_a_broken_deck_link_says_so_and_the_page_still_opens():
     app = open_link("date=2022-09-25&deck=AAAAbroken&slide=2")
     assert not app.exception
