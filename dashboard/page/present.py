@@ -20,13 +20,15 @@ ESCAPE_SCRIPT = """<script>
   var top = window.parent, doc = top.document;
   if (top.__oemEscape) { return; }
   top.__oemEscape = true;
-  function leave() {
+  function leave(tries) {
+    // During a rerun the bar may be between two renders: try again for up to 3 s.
     var button = doc.querySelector(".st-key-exit_present button");
-    if (button) { button.click(); }
+    if (button) { button.click(); return; }
+    if ((tries || 0) < 20) { setTimeout(function () { leave((tries || 0) + 1); }, 150); }
   }
-  doc.addEventListener("keydown", function (e) { if (e.key === "Escape") { leave(); } });
+  doc.addEventListener("keydown", function (e) { if (e.key === "Escape") { leave(0); } });
   top.addEventListener("message", function (e) {
-    if (e.data && e.data.oem === "escape") { leave(); }
+    if (e.data && e.data.oem === "escape") { leave(0); }
   });
 })();
 </script>"""
