@@ -29,7 +29,7 @@ $(NPM_STAMP): web/package.json web/package-lock.json
 venv: $(STAMP) $(NPM_STAMP)
 
 run: venv  ## start the dashboard on the bundled data at http://localhost:$(PORT)
-	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT) --server.address 0.0.0.0
+	$(BIN)/python -m streamlit run dashboard/serve.py --server.port $(PORT) --server.address 0.0.0.0
 
 team: venv  ## PostgreSQL+PostGIS, 2 replicas, HAProxy on PORT (OEM_DEMO_LOGIN=1: test sign-in); docs/DEPLOY.md
 	@bash scripts/ensure_team.sh

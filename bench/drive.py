@@ -20,7 +20,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 START_DAY = "2022-09-01"
-APPS = {"dashboard": "dashboard/app.py", "naive": "bench/naive_app.py"}
+APPS = {"dashboard": "dashboard/serve.py", "naive": "bench/naive_app.py"}
 
 
 def data_file(n: int, folder: Path) -> Path:
@@ -52,7 +52,7 @@ class Server:
     ) -> None:
         self.port = free_port()
         static = (ROOT / app).parent / "static"  # Streamlit serves static/ beside the script
-        if not static.exists():
+        if not static.exists() and not static.is_symlink():  # a link made before the copy
             static.symlink_to(ROOT / "dashboard" / "static")
         self.log = folder / f"timing-{self.port}.log"
         env = {**os.environ, **(env or {}), "OEM_TIMING_LOG": str(self.log)}

@@ -23,12 +23,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from branca.element import MacroElement
-from jinja2 import Template
 from streamlit_folium import st_folium
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.naive_app_parts import DateMark  # noqa: E402
 from dashboard.render import assets  # noqa: E402
 
 started = time.perf_counter()
@@ -43,18 +42,6 @@ def load(path: str) -> gpd.GeoDataFrame:
     )
     oblasts = gpd.read_file(ROOT / "data" / "geo" / "oblasts.geojson")
     return gpd.sjoin(points, oblasts, how="left", predicate="within")
-
-
-class DateMark(MacroElement):
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.getContainer().setAttribute("data-oem-date", {{ this.day|tojson }});
-{% endmacro %}"""
-    )
-
-    def __init__(self, day: str) -> None:
-        super().__init__()
-        self.day = day
 
 
 events = load(os.environ["OEM_EVENTS_CSV"])

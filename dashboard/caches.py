@@ -18,11 +18,15 @@ that may import Streamlit; they are listed here too, so this file is the whole i
 
 from __future__ import annotations
 
+import atexit
+import logging
 import threading
 
 from dashboard.query.view import IndexCache
 from dashboard.render import assets
 from dashboard.timebar.steps import Preparer, StepFiles
+
+log = logging.getLogger("oblast_events_map")
 
 # Context, oblast shapes and labels as GeoJSON (scene.basemap.static_features): built once per
 # Regions and language, read-only afterwards. The entry keeps its Regions, so an id reused by
@@ -46,4 +50,9 @@ def step_files() -> StepFiles:
     with _FILES_LOCK:
         if _FILES is None:
             _FILES = StepFiles(assets.STATIC_DIR / "steps", assets.URL_PREFIX + "/steps")
+            try:
+                _FILES.start()  # folders left by ended processes go before anything is served
+            except OSError as exc:  # a read-only static folder: the time bar asks the server
+                log.warning("date files unavailable: %s", exc)
+            atexit.register(_FILES.close)
         return _FILES

@@ -11,7 +11,8 @@ day, with a notice. ``--size`` is the map picture's size inside each page.
 
 Problems in the deck file are reported on stderr (``deck: ...``) and the rest is exported.
 Exit codes: 0 written, 2 unusable input (the deck, an events file) or output (a path that
-cannot be written), each said in one line on stderr.
+cannot be written), 3 standard output closed or full (``dashboard/cli.py``), each said in one
+line on stderr.
 """
 
 from __future__ import annotations
@@ -124,11 +125,9 @@ class Scenes:
 
 
 def _say(line: str) -> None:
-    """One line on stdout, now (a closed pipe is found here, not at exit)."""
-    try:
-        print(line, flush=True)
-    except (OSError, ValueError) as exc:
-        raise Refused(f"stdout: {getattr(exc, 'strerror', None) or exc}") from None
+    """One line on stdout, now (a closed pipe is found here, not at exit; ``dashboard.cli``
+    says so and exits 3)."""
+    print(line, flush=True)
 
 
 def run(args: argparse.Namespace) -> None:
@@ -186,7 +185,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    if code and sys.stdout is not None:  # stdout may be a closed pipe: nothing more to it,
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # not even at exit
-    sys.exit(code)
+    from dashboard import cli
+
+    raise SystemExit(cli.run(main))

@@ -27,6 +27,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OEM_PREPARE_AHEAD", "1", "0 stops writing the dates around the one shown ahead"),
     Setting("OEM_MAX_UPLOAD_MB", "", "lowers the upload size limit (MB); never raises it"),
     Setting(
+        "OEM_FRAME_ANCESTORS",
+        "",
+        "origins besides this site that may show the page in a frame (space-separated)",
+    ),
+    Setting(
+        "OEM_UPLOAD_GRACE_S",
+        "30",
+        "seconds a session that loaded a file may be disconnected before it is closed and its "
+        "upload's memory released",
+    ),
+    Setting(
         "OEM_LINK_SETTLE_S",
         "3",
         "seconds after a session's first full run in which browser-reported widget changes "

@@ -37,6 +37,7 @@ from dashboard.state import permalink
 from dashboard.state.view_state import ViewState
 
 MAX_FRAMES = 1000
+MAX_STEP_DAYS = 36_500  # a century between frames
 
 
 def size_arg(text: str) -> tuple[int, int]:
@@ -88,14 +89,23 @@ def dates_for(state: ViewState, first, last, step: int, data_first, data_last):
         raise ValueError(f"--to {last} is before --from {first}")
     if step < 1:
         raise ValueError("--step must be at least 1")
-    days = []
+    if step > MAX_STEP_DAYS:
+        raise ValueError(f"--step must be at most {MAX_STEP_DAYS} days")
+    # Only the dates inside the data are drawn: the range is cut to the data's range
+    # (one notice, not one per day: --from 0001-01-01 --to 9999-12-31 costs no more).
+    if first < data_first or last > data_last:
+        notices.append(
+            f"--from/--to {first}..{last} reaches past the data ({data_first}..{data_last}); "
+            "only dates inside the data are drawn"
+        )
     day = first
-    while day <= last and len(days) < MAX_FRAMES:
-        clamped, note = permalink.clamp_date(day, data_first, data_last)
-        if note:
-            notices.append(note)
-        else:
-            days.append(clamped)
+    if day < data_first:  # the first date of the series on or after the data's first day
+        day += timedelta(days=-(-(data_first - day).days // step) * step)
+    days = []
+    while day <= min(last, data_last) and len(days) < MAX_FRAMES:
+        days.append(day)
+        if (Date.max - day).days < step:
+            break
         day += timedelta(days=step)
     if not days:
         raise ValueError(f"no date of {first}..{last} lies in the data ({data_first}..{data_last})")
@@ -187,4 +197,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from dashboard import cli
+
+    raise SystemExit(cli.run(main))

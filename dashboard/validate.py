@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -184,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
 def _is_control_table(path: str) -> bool:
     """A CSV whose header is a control table's (``ingest.control``), not an events file."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False  # a FIFO would block the reader, a device never end: load says why
         with open(path, encoding="utf-8-sig", errors="replace") as fh:
             header = fh.readline(100_000)
     except OSError:
@@ -250,8 +254,6 @@ def _load(args) -> LoadResult:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except BrokenPipeError:  # `... | head`: the reader has all it wanted
-        sys.stderr.close()
-        raise SystemExit(0) from None
+    from dashboard import cli
+
+    raise SystemExit(cli.run(main))

@@ -37,7 +37,7 @@ die() {
 
 signature() { # the text a process's command line must hold to be ours
   case $1 in
-    app1 | app2) echo "dashboard/app.py" ;;
+    app1 | app2) echo "dashboard/serve.py" ;;
     oidc) echo "oidc-provider-mock" ;;
     haproxy) echo "$STATE/haproxy.cfg" ;;
   esac
@@ -362,7 +362,7 @@ EOF
   for n in 1 2; do
     app_port=$((PORT + n))
     launch "app$n" env OEM_DATABASE_URL="$DATABASE_URL" \
-      "$BIN/python" -m streamlit run dashboard/app.py --server.port "$app_port" \
+      "$BIN/python" -m streamlit run dashboard/serve.py --server.port "$app_port" \
       --server.address 127.0.0.1 --server.headless true --server.fileWatcherType none \
       --secrets.files "$SECRETS"
   done

@@ -24,7 +24,9 @@ from dashboard.ingest.events import LoadResult, ReadOptions, UnreadableFile, loa
 from dashboard.ingest.tables import RawTable
 
 DEFAULT_MAX_UPLOAD_MB = 200
-MB = 1024 * 1024  # Streamlit counts upload sizes in binary megabytes
+# Streamlit's browser side refuses a file over maxUploadSize x 1,000,000 bytes (its server, over
+# x 1,048,576): the browser's decimal megabyte is the limit a user meets, so it is ours too.
+MB = 1_000_000
 UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "parquet")
 CURATED, UCDP, UPLOAD = "curated", "ucdp", "upload"
 CURATED_LABEL = "Curated timeline 2022"

@@ -13,13 +13,16 @@ found by charsets.py and its records are split by delimited.py; the result is a 
 from __future__ import annotations
 
 import io
+import re
 import stat
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.config import RECORD
+from dashboard.ingest import budget
 from dashboard.ingest.charsets import ENCODING_CHOICES, _is_utf8, decode, encoding_label
 from dashboard.ingest.delimited import (
     BIDI_CHARS,
@@ -34,6 +37,7 @@ from dashboard.ingest.rawtable import RawTable, UnreadableFile
 from dashboard.ingest.textsafe import BIDI_CONTROLS, strip_bidi
 
 MAX_XLSX_UNPACKED = 1 << 30  # bytes: refuse workbooks that unpack to more (a "zip bomb")
+LONG_CELL = f"a cell is longer than {budget.MAX_CELL_CHARS:,} characters"
 
 # What other modules import from here (the page: the encoding choices and their names).
 __all__ = [
@@ -71,16 +75,37 @@ def read_bytes(source: str | Path | bytes, max_bytes: int | None = None) -> byte
 
 
 def too_big_message(size: int, max_bytes: int) -> str:
-    """The one-line message for a file over the size limit (sizes in MB)."""
+    """The one-line message for a file over the size limit (sizes in MB of 1,000,000 bytes,
+    as the browser counts them)."""
     return (
-        f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
+        f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
         "(OEM_MAX_UPLOAD_MB sets the limit); nothing was loaded"
     )
 
 
 def read_table(data: bytes, encoding: str | None = None) -> RawTable:
     """Read CSV/TSV text, an XLSX workbook (first sheet) or a Parquet file into strings.
-    ``encoding`` overrides the detection of a text file's encoding."""
+    ``encoding`` overrides the detection of a text file's encoding. A file over a limit of
+    ``ingest.budget`` raises ``budget.Over`` (an UnreadableFile)."""
+    return within_budget(_read_table(data, encoding))
+
+
+def within_budget(table: RawTable) -> RawTable:
+    """The table's shape checked against ``ingest.budget``; a record holding a cell over
+    ``budget.MAX_CELL_CHARS`` moves to the malformed records, with the reason."""
+    budget.check_header(table.header)
+    budget.check_shape(len(table.frame) + len(table.malformed), len(table.header))
+    long_ = budget.long_cells(table.frame, skip=(RECORD,))
+    if not long_.any():
+        return table
+    bad = table.frame.loc[long_, [RECORD]].assign(reason=LONG_CELL)
+    malformed = pd.concat([table.malformed, bad], ignore_index=True)
+    malformed = malformed.sort_values(RECORD, kind="stable").reset_index(drop=True)
+    frame = table.frame.loc[~long_].reset_index(drop=True)
+    return replace(table, frame=frame, malformed=malformed)
+
+
+def _read_table(data: bytes, encoding: str | None = None) -> RawTable:
     if not data.strip():
         raise UnreadableFile("the file is empty")
     if data[:4] == b"PK\x03\x04":
@@ -124,7 +149,7 @@ def read_table_file(
     if utf8 and head.strip() and (max_bytes is None or size <= max_bytes) and size > len(head):
         fast = _read_utf8_fast(head, path)
         if fast is not None:
-            return fast
+            return within_budget(fast)
     return read_table(read_bytes(path, max_bytes), encoding)
 
 
@@ -164,24 +189,80 @@ def _from_rows(rows: pd.DataFrame, kind: str) -> RawTable:
 
 
 def _read_xlsx(data: bytes) -> RawTable:
+    """The first sheet, read by calamine (Rust) once the ZIP directory shows the sheet and its
+    shared strings within ``budget.MAX_SHEET_BYTES`` unpacked and the sheet's dimensions
+    within the row and column limits."""
+    from python_calamine import CalamineWorkbook
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            unpacked = sum(i.file_size for i in archive.infolist())
+            sizes = {i.filename: i.file_size for i in archive.infolist()}
+            if "xl/workbook.xml" not in sizes:
+                raise UnreadableFile("the file is a ZIP archive, not an XLSX workbook")
+            if sum(sizes.values()) > MAX_XLSX_UNPACKED:
+                raise budget.Over(
+                    "the workbook unpacks to more than 1 GB; save it as CSV; nothing was loaded"
+                )
+            sheet_name = _first_sheet(archive, sizes)
     except zipfile.BadZipFile:
         raise UnreadableFile("the file starts like a ZIP/XLSX file but is damaged") from None
-    if "xl/workbook.xml" not in names:
-        raise UnreadableFile("the file is a ZIP archive, not an XLSX workbook")
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise UnreadableFile("the workbook unpacks to more than 1 GB; save it as CSV instead")
+    budget.check_unpacked("first sheet", sizes.get(sheet_name, 0), budget.MAX_SHEET_BYTES)
+    budget.check_unpacked(
+        "workbook's shared text", sizes.get("xl/sharedStrings.xml", 0), budget.MAX_SHEET_BYTES
+    )
     try:
-        sheet = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for damaged workbooks
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        budget.check_shape(max(sheet.total_height - 1, 0), sheet.total_width)
+        rows = sheet.to_python(skip_empty_area=False)
+    except budget.Over:
+        raise
+    except Exception as exc:  # calamine raises several types for damaged workbooks
         raise UnreadableFile(f"the workbook cannot be read ({type(exc).__name__})") from None
-    return _from_rows(_strings(sheet), "xlsx")
+    width = max((len(r) for r in rows), default=0)
+    table = pd.DataFrame(
+        [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in rows], dtype=object
+    )
+    return _from_rows(table, "xlsx")
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+_TARGET = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+
+
+def _first_sheet(archive: zipfile.ZipFile, sizes: dict[str, int]) -> str:
+    """The ZIP name of the workbook's first sheet (from workbook.xml and its relations, both
+    small files; a workbook that hides it is measured by its largest sheet)."""
+    sheets = sorted((n for n in sizes if n.startswith("xl/worksheets/")), key=sizes.get)
+    fallback = sheets[-1] if sheets else ""
+    rels = "xl/_rels/workbook.xml.rels"
+    if max(sizes["xl/workbook.xml"], sizes.get(rels, 0)) > budget.MAX_WORKBOOK_XML_BYTES:
+        return fallback
+    found = _SHEET.search(archive.read("xl/workbook.xml"))
+    if found is None or rels not in sizes:
+        return fallback
+    for tag in _TARGET.findall(archive.read(rels)):
+        if f'Id="{found.group(1).decode()}"'.encode() in tag:
+            target = re.search(rb'Target="([^"]+)"', tag)
+            if target is not None:
+                name = target.group(1).decode().lstrip("/")
+                name = name if name.startswith("xl/") else "xl/" + name
+                return name if name in sizes else fallback
+    return fallback
 
 
 def _read_parquet(data: bytes) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(io.BytesIO(data)).metadata
+    except Exception as exc:  # pyarrow raises many types for damaged files
+        raise UnreadableFile(f"the Parquet file cannot be read ({type(exc).__name__})") from None
+    # The footer tells the rows, columns and data size before anything is decoded.
+    budget.check_shape(meta.num_rows, meta.num_columns)
+    budget.check_header([meta.schema.column(i).name for i in range(meta.num_columns)])
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    budget.check_unpacked("Parquet file", unpacked, budget.MAX_PARQUET_BYTES)
     try:
         table = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # pyarrow raises many types for damaged files

@@ -16,8 +16,9 @@ from dashboard.geo.regions import Regions, load_regions
 from dashboard.ingest import datasets
 from dashboard.ingest.control import ControlTable, load_control
 from dashboard.ingest.events import LoadResult, UnreadableFile, load_events, settle_heap
+from dashboard.page import session
 from dashboard.query.index import EventIndex
-from dashboard.query.view import Filters
+from dashboard.query.view import Filters, IndexCache
 from dashboard.render import assets
 
 
@@ -63,10 +64,21 @@ def control_table() -> ControlTable | None:
     return cached_control(mtime)
 
 
+PRIVATE_INDEXES = 4  # per session, over its own upload
+
+
 def cached_index(events: pd.DataFrame, data_key: tuple, filters: Filters) -> EventIndex:
     """The per-date index of the data and filters: built once, shared by every session (it
-    references the events frame, never copies it)."""
-    return caches.SHARED_INDEXES.get(events, data_key, filters)
+    references the events frame, never copies it). Over the session's own upload it is kept in
+    the session, so it goes with the session and the upload (``page.reaper``)."""
+    held = session.value("_upload")
+    if held is None or held[0] not in data_key:
+        return caches.SHARED_INDEXES.get(events, data_key, filters)
+    mine = session.value("_indexes")
+    if mine is None:
+        mine = IndexCache(size=PRIVATE_INDEXES)
+        session.put("_indexes", mine)
+    return mine.get(events, data_key, filters)
 
 
 def log_timing(what: str, started: float) -> None:

@@ -119,12 +119,18 @@ def one_step(
     words = {"label": T("map_date"), "prev": T("map_prev"), "next": T("map_next")}
     words["locale"] = T("locale")
     seen = session.page_state().map_report
-    client = protocol.client_keys(files.url(scene_key), scene_key, first, last, words, seen)
+    # An upload's events are never written to disk (docs/FORMATS.md): no date files for it,
+    # its time bar asks this session's server for each date.
+    private = datasets.needs_upload(shown.choice)
+    url = "" if private else files.url(scene_key)
+    client = protocol.client_keys(url, scene_key, first, last, words, seen)
     client.update(protocol.view_keys(session.value("_fly"), view.area, *deck_keys(view, lang)))
     the_scene = scene.make(date=view.date, client=client, **inputs.args())
     session.put(
         "_prepare",
-        (
+        None
+        if private
+        else (
             files,
             scene_key,
             steps.days_around(view.date, first, last, int(view.step)),

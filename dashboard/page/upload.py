@@ -15,7 +15,7 @@ from dashboard.ingest import datasets, dates, formats
 from dashboard.ingest.events import FORMAT_CHOICES, ReadOptions, settle_heap
 from dashboard.ingest.tables import ENCODING_CHOICES, encoding_label
 from dashboard.ingest.textsafe import md_escape
-from dashboard.page import session
+from dashboard.page import reaper, session
 from dashboard.render.csv import safe_csv_bytes
 from dashboard.state.choices import DATA
 
@@ -84,6 +84,7 @@ def upload_panel(regions: Regions, T) -> datasets.Upload | None:
         else:
             upload = datasets.load_raw_upload(raw, regions, options)
         session.put("_upload", (token, upload))
+        reaper.watch()  # the upload goes with its session
         settle_heap()
     return session.value("_upload")[1]
 
@@ -173,8 +174,8 @@ REPORT_ROWS = 20  # rejected records listed in the page
 
 
 def human_size(n: int) -> str:
-    """Bytes as KB or MB (binary units, as Streamlit's upload limit)."""
-    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.1f} KB"
+    """Bytes as KB or MB (decimal units, as the browser's upload limit)."""
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} KB"
 
 
 def validation_report(upload: datasets.Upload, lang: str, T) -> None:

@@ -262,6 +262,10 @@ def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         value = _last(raw).strip()
         if key in IGNORED:
             continue
+        if key == "trimmed":  # the server cut an over-long link (dashboard/serving.py)
+            count = int(value) if re.fullmatch(r"\d{1,9}", value) else 0
+            notices.append(f"the link was too long: {count} of its parameters were dropped")
+            continue
         if key in ("cat", "oblast") and value.count(",") >= MAX_LISTED:
             # thousands of values cost no more than fifty (and give one notice, not thousands)
             notices.append(f"{key}: more than {MAX_LISTED} values; the first {MAX_LISTED} are read")

@@ -9,9 +9,10 @@ a date not there yet makes the client ask the server, which draws it as before.
 
 The scene part of the path is an HMAC of everything the payload depends on (data, upload,
 filters, window, metric, language, tiles, mode) under a key made at start-up, so a file can only
-be found by the session it was made for (an upload's events are not guessable URLs). Each
-process writes under its own folder, removes the folders of processes that have ended, and
-keeps its own under ``max_bytes`` by dropping the scenes used longest ago.
+be found by the session it was made for. An upload's dates are never written: its time bar asks
+the server for each date (``page.main``). Each process writes under its own folder, removes the
+folders of processes that have ended when it starts, removes its own when it exits, and keeps
+its own under ``max_bytes`` by dropping the scenes used longest ago.
 """
 
 from __future__ import annotations
@@ -65,8 +66,19 @@ class StepFiles:
         self._scenes: OrderedDict[str, int] = OrderedDict()  # scene -> bytes, oldest first
         self._started = False
 
+    def start(self) -> None:
+        """Once, as the process starts serving: the folders of ended processes go, ours is made.
+        Our folder goes again when the process exits (``close``)."""
+        with self._lock:
+            self._start()
+
+    def close(self) -> None:
+        """Remove this process's folder (at exit: nothing it wrote outlives it)."""
+        with self._lock:
+            self._scenes.clear()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
     def _start(self) -> None:
-        """Once, before the first write: our folder, and the folders of ended processes go."""
         if self._started:
             return
         self._started = True

@@ -1183,6 +1183,8 @@
       show(p);
       toReport(day, false);
     }
+    // No folder (an upload's dates are never written to files): the server draws each date.
+    if (!steps.url) { toReport(day, true); return; }
     if (cache[url]) { drawn(cache[url]); return; }
     fetch(url, { cache: "no-store" }).then(function (r) {
       if (!r.ok) { throw new Error(r.status); }

@@ -70,7 +70,7 @@ def start_server(env_extra: dict[str, str] | None = None):
             "-m",
             "streamlit",
             "run",
-            "dashboard/app.py",
+            "dashboard/serve.py",
             "--server.port",
             str(port),
             "--server.address",

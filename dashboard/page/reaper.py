@@ -1,0 +1,111 @@
+"""Uploads do not outlive their session: a session that held an upload and has been gone for
+``OEM_UPLOAD_GRACE_S`` (default ``GRACE_S``) is closed, and the memory its upload held goes
+back to the system.
+
+A private upload lives only in its session's state (``page.upload``; its per-date indexes too,
+``page.data.cached_index``). Streamlit keeps a disconnected session, state and uploaded bytes
+included, for reconnection for up to ``server.disconnectedSessionTTL`` (2 minutes), and drops
+it from that store only when the store is next used, without shutting it down (so its uploaded
+file's bytes stay in the upload manager). So one daemon thread per process looks at the
+sessions that loaded a file every ``CHECK_S``; one that has not been connected for ``GRACE_S``
+is closed on Streamlit's event loop (as Streamlit closes a session: state and uploaded files
+dropped). Streamlit's send loop is made to run once: it holds the last session it served until
+then (with no other visitor connected, until the next one comes). Then the heap is collected
+(the frames sit in reference cycles, frozen by ``settle_heap``) and freed memory handed back
+(``ingest.events.release_memory``; Arrow's allocator is told to purge at once in
+``dashboard/serve.py``). A tab that
+reconnects after that gets a new session, opened from its link.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+GRACE_S = 30.0  # a session away this long has ended (a brief network drop reconnects first)
+CHECK_S = 5.0
+RELEASE_AFTER_S = 1.0
+
+log = logging.getLogger("oblast_events_map")
+_LOCK = threading.Lock()
+_WATCHED: dict[str, float | None] = {}  # session id -> when it was first seen away (None: here)
+_THREAD: threading.Thread | None = None
+closed = 0  # sessions closed by the reaper (read by the tests)
+
+
+def grace_s() -> float:
+    """OEM_UPLOAD_GRACE_S (default GRACE_S)."""
+    from dashboard import settings
+
+    return max(0.0, settings.get_float("OEM_UPLOAD_GRACE_S", GRACE_S))
+
+
+def watch() -> None:
+    """The running session holds an upload: close it once it has ended."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:  # not in a server (AppTest): nothing outlives the test's session
+        return
+    global _THREAD
+    with _LOCK:
+        _WATCHED.setdefault(ctx.session_id, None)
+        if _THREAD is None or not _THREAD.is_alive():
+            _THREAD = threading.Thread(target=_run, name="oem-upload-reaper", daemon=True)
+            _THREAD.start()
+
+
+def _run() -> None:
+    while True:
+        time.sleep(CHECK_S)
+        try:
+            sweep(time.monotonic())
+        except Exception:  # noqa: BLE001 - the reaper must outlive one bad sweep
+            log.exception("upload reaper")
+
+
+def sweep(now: float) -> int:
+    """Close the watched sessions away for GRACE_S; how many were closed."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return 0
+    runtime = Runtime.instance()
+    ended = []
+    with _LOCK:
+        for session_id, away_since in list(_WATCHED.items()):
+            if runtime.is_active_session(session_id):
+                _WATCHED[session_id] = None
+            elif away_since is None:
+                _WATCHED[session_id] = now
+            elif now - away_since >= grace_s():
+                ended.append(session_id)
+                del _WATCHED[session_id]
+    if not ended:
+        return 0
+    done = threading.Event()
+
+    loop = runtime._get_async_objs()  # noqa: SLF001 - Streamlit's event loop and its events
+
+    def close() -> None:  # on the event loop, as Streamlit requires; a tab back by now stays
+        try:
+            for session_id in ended:
+                if not runtime.is_active_session(session_id):
+                    runtime.close_session(session_id)
+            # Streamlit's send loop keeps the last session it served in a local variable until
+            # it next runs: run it now, so it lets go of the closed one.
+            loop.need_send_data.set()
+        finally:
+            done.set()
+
+    loop.eventloop.call_soon_threadsafe(close)
+    done.wait(10)
+    time.sleep(RELEASE_AFTER_S)  # the send loop's turn
+    from dashboard.ingest.events import settle_heap
+
+    settle_heap()  # collected (the frames were frozen by the last settle), handed back, frozen
+    global closed
+    closed += len(ended)
+    log.info("closed %d ended session(s) that held an upload", len(ended))
+    return len(ended)

@@ -1,0 +1,30 @@
+"""The server: ``python -m streamlit run dashboard/serve.py`` (``make run``).
+
+Streamlit's own ASGI app (``st.App``) around the page (``dashboard/app.py``), with the
+headers every response carries (``dashboard.serving.FrameGuard``: who may frame the page) and
+over-long links cut with a notice (``LinkGuard``).
+Running ``dashboard/app.py`` directly still works, without those headers.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+# Arrow's mimalloc hands freed pages back at once, also those of a script thread that has
+# ended (an upload parsed in a session since closed): without this the server stayed ~120 MB
+# above its level after such a session (page/reaper.py). Read when Arrow first allocates.
+os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
+os.environ.setdefault("MIMALLOC_ABANDONED_PAGE_PURGE", "1")
+
+import streamlit as st  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
+
+# `streamlit run dashboard/serve.py` puts dashboard/ on sys.path, not the root: add the root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboard.serving import FrameGuard, LinkGuard  # noqa: E402
+
+app = st.App(
+    Path(__file__).with_name("app.py"),
+    middleware=[Middleware(FrameGuard), Middleware(LinkGuard)],
+)
