@@ -51,6 +51,11 @@ class Bundled:
     path: Path
 
 
+# A deployment's own events file (OEM_EVENTS_CSV) is read whole into memory: refused above this
+# (an ACLED export of 1M events is about 400 MB); a FIFO or a device is refused unread.
+BUNDLED_MAX_BYTES = 2_000_000_000
+
+
 def bundled_sets() -> dict[str, Bundled]:
     """The bundled datasets. OEM_EVENTS_CSV replaces the curated timeline with a deployment's
     own table, which is then labelled by its file name, not as ours."""

@@ -78,8 +78,8 @@ def too_big_message(size: int, max_bytes: int) -> str:
     """The one-line message for a file over the size limit (sizes in MB of 1,000,000 bytes,
     as the browser counts them)."""
     return (
-        f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
-        "(OEM_MAX_UPLOAD_MB sets the limit); nothing was loaded"
+        f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:,.0f} MB limit; "
+        "nothing was loaded"
     )
 
 

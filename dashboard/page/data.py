@@ -14,6 +14,7 @@ from dashboard import caches, settings
 from dashboard.config import CONTROL_CSV
 from dashboard.geo.regions import Regions, load_regions
 from dashboard.ingest import datasets
+from dashboard.ingest.budget import cut
 from dashboard.ingest.control import ControlTable, load_control
 from dashboard.ingest.events import LoadResult, UnreadableFile, load_events, settle_heap
 from dashboard.page import session
@@ -32,8 +33,20 @@ def bundled(key: str) -> tuple[datasets.Bundled, LoadResult | str]:
 @st.cache_resource(show_spinner=False)
 def cached_regions() -> Regions:
     """The oblasts and their context (no key: one geometry set per process)."""
-    assets.ensure_static()
     return load_regions()
+
+
+@st.cache_resource(show_spinner=False, ttl=60)
+def static_problem() -> str | None:
+    """Why the map's script files cannot be served (dashboard/static not writable, the npm
+    package missing), or None. Asked again after a minute: a folder fixed is picked up."""
+    try:
+        assets.ensure_static()
+        assets.client_url()
+    except (OSError, assets.MissingAsset) as exc:
+        logging.getLogger("oblast_events_map").error("map files: %s", exc)
+        return cut(getattr(exc, "strerror", None) or str(exc), 200)
+    return None
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,7 +54,9 @@ def cached_events(path: str, mtime: float, label: str) -> LoadResult | str:
     """Load once per file version (key: path, mtime and label); a hopeless file gives its
     message instead of a result."""
     try:
-        result = load_events(path, cached_regions(), dataset=label)
+        result = load_events(
+            path, cached_regions(), dataset=label, max_bytes=datasets.BUNDLED_MAX_BYTES
+        )
     except UnreadableFile as exc:
         return str(exc)
     settle_heap()

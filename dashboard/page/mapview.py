@@ -3,6 +3,7 @@ the user moves it (``timebar.protocol`` reads the map's value)."""
 
 from __future__ import annotations
 
+import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.geo.regions import Regions
@@ -31,6 +32,13 @@ def draw(the_scene, regions: Regions, height: int, present: bool) -> None:
     """The map. It opens where the view says (after a change of tiles, language or mode, where
     it was left) and reports where the user moves it; the view is never pushed back into the
     map, which would fight a user still panning."""
+    problem = data.static_problem()
+    if problem is not None:  # the rest of the page goes on without the map
+        from dashboard.i18n import tr
+        from dashboard.ingest.textsafe import md_escape
+
+        st.error(tr(the_scene.lang)("map_files_missing", error=md_escape(problem)))
+        return
     key = map_key(the_scene.tiles, the_scene.lang, present)
     home = session.value("_map_home")
     if home is None or home[0] != key:

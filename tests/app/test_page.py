@@ -138,3 +138,27 @@ def test_corrupt_data_file_shows_a_message(monkeypatch, tmp_path):
     at.run()
     assert not at.exception
     assert "binary" in at.error[0].value
+
+
+def test_a_static_folder_that_cannot_be_written_says_so_and_the_rest_of_the_page_works(
+    monkeypatch,
+):
+    from dashboard.page import data
+    from dashboard.render import assets
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(assets.STATIC_DIR))
+
+    monkeypatch.setattr(assets, "ensure_static", refused)
+    data.static_problem.clear()
+    try:
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.run()
+        app.run()
+        assert not app.exception
+        said = [e.value for e in app.error]
+        assert len(said) == 1 and "The map cannot be drawn" in said[0], said
+        assert "Permission denied" in said[0]
+        assert len(app.dataframe) == 2  # the summary and the events table still work
+    finally:
+        data.static_problem.clear()
