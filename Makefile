@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 NPM_DIR   := .cache/npm
 NPM_STAMP := $(NPM_DIR)/.installed-$(shell cksum web/package-lock.json | cut -d' ' -f1)
 
-.PHONY: venv run test test-fast lint format geo ucdp validate bench clean team team-stop
+.PHONY: venv run test test-fast lint format geo ucdp validate bench soak clean team team-stop
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -68,6 +68,10 @@ bench: venv  ## dashboard vs naive at N = 1k..1M in real Chromium; writes bench/
 	@bash scripts/ensure_team.sh
 	$(BIN)/python -m bench.store
 	$(BIN)/python -m bench.filters 100000 1000000
+
+soak: venv  ## issue 22's heavy hostile inputs against a server: another visitor's first map, memory
+	@bash scripts/ensure_chromium.sh
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .cache dashboard/static .pytest_cache .ruff_cache

@@ -90,6 +90,8 @@ def one_step(
     now = session.view()
     if session.page_state().playing != playing or float(now.speed) != interval:
         st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
+    if session.outside_changed():
+        st.rerun(scope="app")  # the whole page goes with a widget outside the fragment
     if now.present != present or now.slide != slide:
         # Another slide is a whole view (data, filters, range may change): a full run.
         # "Exit presentation" is clicked inside this fragment: only a full run leaves
@@ -353,6 +355,7 @@ def main() -> None:
     """The page, never a traceback: a failure is logged and the page says so."""
     try:
         run()
+        session.note_full_run()
     except Exception:
         log.exception("page failed")
         st.error(tr(check_lang(session.value("lang", "en")))("page_failed"))

@@ -87,11 +87,12 @@ def test_an_upload_is_never_a_file_and_its_memory_goes_with_its_session(
     # Its time bar steps through dates the server draws: no date file is fetched or written.
     # (A new file opens on its last date.)
     shown = frame.locator(".leaflet-container").get_attribute("data-oem-date")
-    frame.locator(BAR).focus()
+    mine.locator("[data-test-script-state='notRunning']").wait_for(state="attached", timeout=60_000)
     for back in (1, 2):
-        mine.keyboard.press("ArrowLeft")
+        # focus and key in one call: the map frame may be redrawn between two calls
+        frame.locator(BAR).press("ArrowLeft")
         day = (date.fromisoformat(shown) - timedelta(days=back)).isoformat()
-        map_shows(frame, day, timeout_ms=60_000)
+        map_shows(frame, day, timeout_ms=90_000)
     time.sleep(3)  # time for anything written ahead to be written
     assert [u for u in fetched if "/app/static/steps/" in u] == []
     assert files_holding(marker) == []

@@ -161,7 +161,7 @@ def test_forcing_the_right_format_works(tmp_path, capsys):
 
 
 def test_size_limit_gives_a_clear_message(regions):
-    with pytest.raises(UnreadableFile, match=r"over the 0 MB limit .*nothing was loaded"):
+    with pytest.raises(UnreadableFile, match=r"over the 0 MB limit; nothing was loaded"):
         load_events(samples.acled_current(), regions, max_bytes=100)
 
 

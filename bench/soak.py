@@ -1,0 +1,204 @@
+"""``make soak``: the heavy hostile inputs of issue 22 against a running server, and what they
+cost everyone else. Prints a table.
+
+    python -m bench.soak                     # about 5 minutes
+    python -m bench.soak --uploads 2 --upload-mb 30    # smaller
+
+One server (``dashboard/serve.py``, the bundled data) with ``OEM_UPLOAD_GRACE_S=5``. First a
+new visitor's first map is timed idle (median of 3; ``bench.drive.first_visit``). Then each case
+runs while another new visitor opens the page at the same time, and the row gives that
+visitor's first map, its ratio to the idle time (issue 22: at most 2), what the attacker's page
+said, and the server's resident memory:
+
+* an XLSX of a few MB whose first sheet unpacks to about 100 MB (read within the limits);
+* an XLSX whose sheet unpacks past the 128 MB limit (refused from its ZIP directory);
+* a Parquet file of 30 million rows in about 100 KB (refused from its footer);
+* a link with ``cat=`` of 20,000 values, and one of 5,000 parameters (cut, with a notice);
+* ``--uploads`` sessions that each upload a ``--upload-mb`` CSV and close: memory before, at
+  the peak and after the grace period (issue 22: back within 20 %).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import statistics
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from bench.drive import CHROMIUM, CHROMIUM_ARGS, START_DAY, Server, first_visit, new_session
+
+QUERY = f"date={START_DAY}&window=7"
+FILE_INPUT = ".st-key-upload input[type='file']"
+GRACE_S = 5
+SAID = "[data-testid='stAlert'], [data-testid='stExpander'] summary"
+
+
+def rss_mb(server: Server) -> float:
+    for line in Path(f"/proc/{server.proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def workbook(target_mb: float) -> bytes:
+    """An XLSX whose one sheet is ``target_mb`` of XML (two columns per row)."""
+    row = '<row r="{k}"><c r="A{k}" t="inlineStr"><is><t>2022-09-23</t></is></c></row>'
+    parts, size, k = [], 0, 1
+    while size < target_mb * 1e6:
+        text = row.format(k=k)
+        parts.append(text)
+        size += len(text)
+        k += 1
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}"><sheetData>{"".join(parts)}</sheetData></worksheet>',
+        )
+    return out.getvalue()
+
+
+def parquet_rows(rows: int) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = io.BytesIO()
+    column = pa.array(["2022-09-23"], pa.string()).take(pa.array([0] * rows))
+    pq.write_table(pa.table({"event_date": column}), out, compression="zstd")
+    return out.getvalue()
+
+
+async def other_visitor(browser, url: str) -> float:
+    seconds, _, context, _, _ = await first_visit(browser, url, QUERY)
+    await context.close()
+    return seconds
+
+
+async def upload(browser, url: str, path: Path, wait_s: float = 120) -> tuple[str, object]:
+    """A visitor uploads ``path``; what the page said about it (first alert), and the context."""
+    context, page = await new_session(browser, url, {})
+    await page.goto(f"{url}/?{QUERY}")
+    await page.locator(FILE_INPUT).wait_for(state="attached", timeout=120_000)
+    await page.locator(FILE_INPUT).set_input_files(str(path))
+    said = ""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline and not said:
+        await asyncio.sleep(0.5)
+        for text in await page.locator(SAID).all_inner_texts():
+            if path.name in text or "limit" in text or "records" in text:
+                said = " ".join(text.split())[:90]
+                break
+    return said or "(nothing said)", context
+
+
+async def link(browser, url: str, query: str) -> str:
+    context, page = await new_session(browser, url, {})
+    await page.goto(f"{url}/?{query}")
+    await page.locator("text=/too long|values; the first/").first.wait_for(timeout=120_000)
+    said = " ".join((await page.locator("text=/too long|values; the first/").first.inner_text())
+                    .split())[:90]  # fmt: skip
+    await context.close()
+    return said
+
+
+async def soak(server: Server, folder: Path, uploads: int, upload_mb: int) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    from tests.synth import acled_events
+
+    rows: list[dict] = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        await other_visitor(browser, server.url)  # warm: data loaded, scripts compiled
+        idle = statistics.median([await other_visitor(browser, server.url) for _ in range(3)])
+        rows.append({"case": "idle", "said": "", "other_s": idle, "rss": rss_mb(server)})
+
+        async def case(name: str, attack) -> None:
+            before = rss_mb(server)
+            said, other = await asyncio.gather(attack, other_visitor(browser, server.url))
+            if isinstance(said, tuple):
+                said, context = said
+                await context.close()
+            rows.append({"case": name, "said": said, "other_s": other,
+                         "rss": max(before, rss_mb(server))})  # fmt: skip
+
+        files = {
+            "xlsx-100mb-sheet.xlsx": workbook(100),
+            "xlsx-130mb-sheet.xlsx": workbook(130),
+            "parquet-30m-rows.parquet": parquet_rows(30_000_000),
+        }
+        for name, data in files.items():
+            path = folder / name
+            path.write_bytes(data)
+            label = f"{name} ({len(data) / 1e6:.1f} MB)"
+            await case(label, upload(browser, server.url, path))
+        cats = ",".join(f"c{k}" for k in range(20_000))
+        await case("link: cat= 20,000 values", link(browser, server.url, f"{QUERY}&cat={cats}"))
+        many = "&".join(f"x{k}=1" for k in range(5_000))
+        await case("link: 5,000 parameters", link(browser, server.url, f"{QUERY}&{many}"))
+
+        # Sessions upload large files one after another and close; memory after the grace.
+        head = acled_events(10_000, seed=5).to_csv(index=False).encode()
+        big = folder / f"upload-{upload_mb}mb.csv"
+        with big.open("wb") as out:
+            out.write(head)
+            body = head.split(b"\n", 1)[1]  # the same records again: parsed, then duplicates
+            while out.tell() < upload_mb * 1e6:
+                out.write(body)
+        before = rss_mb(server)
+        peak = before
+        for k in range(uploads):
+            said, context = await upload(browser, server.url, big, wait_s=300)
+            peak = max(peak, rss_mb(server))
+            other = await other_visitor(browser, server.url)
+            await context.close()
+            rows.append({"case": f"upload {k + 1} of {uploads}: {big.name}", "said": said,
+                         "other_s": other, "rss": peak})  # fmt: skip
+        await asyncio.sleep(GRACE_S + 15)  # the reaper looks every 5 s
+        after = rss_mb(server)
+        change = (after / before - 1) * 100
+        said = f"RSS {before:,.0f} MB before, {peak:,.0f} peak, {after:,.0f} after ({change:+.0f}%)"
+        case_name = f"{uploads} upload sessions closed, {GRACE_S + 15} s later"
+        rows.append({"case": case_name, "said": said, "other_s": None, "rss": after})
+        await browser.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__)
+    parser.add_argument("--uploads", type=int, default=5)
+    parser.add_argument("--upload-mb", type=int, default=150)
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="oem-soak-"))
+    server = Server("dashboard/serve.py", None, folder, env={"OEM_UPLOAD_GRACE_S": str(GRACE_S)})
+    try:
+        rows = asyncio.run(soak(server, folder, args.uploads, args.upload_mb))
+    finally:
+        server.stop()
+    idle = rows[0]["other_s"]
+    print(f"{'case':<44} {'other visitor s':>15} {'x idle':>7} {'RSS MB':>8}  what the page said")
+    for r in rows:
+        other = "—" if r["other_s"] is None else f"{r['other_s']:.2f}"
+        ratio = "—" if r["other_s"] is None else f"{r['other_s'] / idle:.2f}"
+        print(f"{r['case']:<44} {other:>15} {ratio:>7} {r['rss']:>8,.0f}  {r['said']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
