@@ -20,7 +20,17 @@ from dashboard.ingest import datasets
 from dashboard.ingest.events import LoadResult
 from dashboard.ingest.textsafe import md_escape
 from dashboard.page import areas as areas_panel
-from dashboard.page import controls, data, deck_editor, mapview, panels, session, share, sidebar
+from dashboard.page import (
+    controls,
+    data,
+    deck_editor,
+    mapview,
+    outside,
+    panels,
+    session,
+    share,
+    sidebar,
+)
 from dashboard.page import deck as deck_page
 from dashboard.page import present as presentation
 from dashboard.page import team as team_page
@@ -90,7 +100,7 @@ def one_step(
     now = session.view()
     if session.page_state().playing != playing or float(now.speed) != interval:
         st.rerun()  # play/pause or speed changed: re-arm the timer with a full run
-    if session.outside_changed():
+    if outside.changed():
         st.rerun(scope="app")  # the whole page goes with a widget outside the fragment
     if now.present != present or now.slide != slide:
         # Another slide is a whole view (data, filters, range may change): a full run.
@@ -355,7 +365,7 @@ def main() -> None:
     """The page, never a traceback: a failure is logged and the page says so."""
     try:
         run()
-        session.note_full_run()
+        outside.note_full_run()
     except Exception:
         log.exception("page failed")
         st.error(tr(check_lang(session.value("lang", "en")))("page_failed"))

@@ -293,43 +293,9 @@ def link_settle_s() -> float:
     return max(0.0, settings.get_float("OEM_LINK_SETTLE_S", LINK_SETTLE_S))
 
 
-# Widgets outside the date fragment that are not view keys: the upload's reading options and
-# the mapping form's boxes.
-OUTSIDE_PREFIXES = ("map_", "upload")
-
-
-def _widget_value(item):
-    item = getattr(item, "file_id", item)  # an uploaded file: the same file is the same value
-    return tuple(item) if isinstance(item, list) else item
-
-
-def page_widgets(ss=None) -> tuple:
-    """The values of the widgets outside the date fragment, as one comparable value."""
-    ss = _ss(ss)
-    keys = [*PAGE_KEYS, *sorted(k for k in ss if str(k).startswith(OUTSIDE_PREFIXES))]
-    return tuple((k, _widget_value(ss.get(k))) for k in keys)
-
-
-def note_full_run() -> None:
-    """After a full run: the outside widgets as that run drew the page with them."""
-    put("_page_widgets", page_widgets())
-
-
-def fragment_run() -> bool:
-    """This run is a fragment's alone (the rest of the page is not drawn again)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)
-
-
-def outside_changed() -> bool:
-    """In a fragment's run: a widget outside it changed since the last full run. The browser
-    may fold a change of such a widget (a mapping box chosen) into a rerun the map asked for at
-    the same moment, which then runs the fragment alone: the rest of the page would stay as it
-    was (the mapping form kept asking for a start date already chosen)."""
-    held = value("_page_widgets")
-    return held is not None and fragment_run() and held != page_widgets()
+def keys_starting(prefixes: tuple[str, ...]) -> list[str]:
+    """The session's keys that start with one of ``prefixes``, sorted."""
+    return sorted(str(k) for k in st.session_state if str(k).startswith(prefixes))
 
 
 def hold(keys: tuple[str, ...]) -> None:

@@ -260,7 +260,8 @@ def test_a_playback_link_reopens_with_its_window_step_speed_and_loop(browser, se
     try:
         query = "date=2022-09-20&window=7&play=1&speed=0.5&loop=1&step=7"
         page.goto(f"{server}/?{query}")
-        map_frame(page)
+        # (not wait_complete: while it plays, the page is always running)
+        page.frame_locator(MAP_FRAME).locator(OBLAST_PATHS).first.wait_for(timeout=60_000)
         page.get_by_role("button", name="‖ Pause").wait_for(timeout=30_000)  # it plays
         time.sleep(6)  # several steps of playback, and past the link's settling time
         page.get_by_role("button", name="‖ Pause").click()
