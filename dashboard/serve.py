@@ -22,7 +22,11 @@ from starlette.middleware import Middleware  # noqa: E402
 # `streamlit run dashboard/serve.py` puts dashboard/ on sys.path, not the root: add the root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard.serving import FrameGuard, LinkGuard  # noqa: E402
+from uvicorn.protocols.http import h11_impl  # noqa: E402
+
+from dashboard.serving import FrameGuard, LinkGuard, room_for_long_links  # noqa: E402
+
+room_for_long_links(h11_impl)  # links up to what LinkGuard cuts reach the page
 
 app = st.App(
     Path(__file__).with_name("app.py"),

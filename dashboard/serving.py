@@ -14,6 +14,12 @@ fits in far fewer characters) is answered with a redirect to the same link cut t
 plus ``trimmed=<how many parameters were dropped>``, which the page states as a notice
 (``state.permalink``). A link of thousands of parameters then costs the page no more than a
 normal one, and nothing is dropped without a word.
+
+``room_for_long_links``: uvicorn's HTTP parser (h11) answers a request whose line and headers
+pass 16 KiB with a bare "400 Bad Request", before any of this runs: a link of 5,000
+parameters or a 20,000-value list never reached the page. The server takes requests up to
+``MAX_REQUEST_HEAD_BYTES`` (what ``LinkGuard`` cuts, plus room for headers); past that, h11's
+400 stands (docs/DEPLOY.md).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ STATIC_PREFIX = "/app/static/"
 MAX_PARAMS = 100
 MAX_QUERY_CHARS = 512 * 1024
 TRIMMED = "trimmed"
+MAX_REQUEST_HEAD_BYTES = MAX_QUERY_CHARS + 64 * 1024
 _SOURCE = re.compile(r"^(?:'self'|https?://(?:\*\.)?[A-Za-z0-9.-]+(?::\d{1,5})?)$")
 
 
@@ -128,3 +135,14 @@ class LinkGuard:
                 await send({"type": "http.response.body", "body": b""})
                 return
         await self.app(scope, receive, send)
+
+
+def room_for_long_links(h11_protocol) -> None:
+    """uvicorn's HTTP/1.1 protocol (``h11_protocol``: ``uvicorn.protocols.http.h11_impl``)
+    takes a request line and headers of up to ``MAX_REQUEST_HEAD_BYTES``. Streamlit builds
+    uvicorn's settings before it imports ``dashboard/serve.py`` and leaves this one unset, so
+    each new connection reads the module's default: raised here, once, before the first
+    request. (h11's own default, 16 KiB, was enforced only when a request came in more than
+    one read: a 125 KB link opened and a 131 KB one got HTTP 400.)"""
+    if getattr(h11_protocol, "DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", 0) < MAX_REQUEST_HEAD_BYTES:
+        h11_protocol.DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = MAX_REQUEST_HEAD_BYTES

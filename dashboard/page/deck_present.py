@@ -22,7 +22,9 @@ KEYS_SCRIPT = """<script>
   if (top.__oemSlideKeys) { return; }
   top.__oemSlideKeys = true;
   function go(dir) {
-    var b = doc.querySelector(dir > 0 ? ".st-key-deck_next button" : ".st-key-deck_prev button");
+    var which = dir > 0 ? "next" : "prev";  // the twin outside the fragment (present.relay)
+    var b = doc.querySelector(".st-key-relay_" + which + " button") ||
+      doc.querySelector(".st-key-deck_" + which + " button");
     if (b && !b.disabled) { b.click(); }
   }
   doc.addEventListener("keydown", function (e) {
@@ -69,7 +71,9 @@ button:hover { border-color: #ff4b4b; color: #ff4b4b; }
     return e;
   }
   function click(which) {
-    var b = top.document.querySelector(".st-key-deck_" + which + " button");
+    var doc = top.document;  // the twin outside the fragment first (present.relay)
+    var b = doc.querySelector(".st-key-relay_" + which + " button") ||
+      doc.querySelector(".st-key-deck_" + which + " button");
     if (b && !b.disabled) { b.click(); }
   }
   function fill(w) {

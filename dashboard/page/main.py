@@ -310,6 +310,8 @@ def run() -> None:
         sidebar.filters(events, lang, T, shown.regions, shown.data_key)
     light = not session.value(SHOWN_ONCE)  # a visitor's first run: the map first
     date_fragment(shown, is_present, light)
+    if is_present:
+        presentation.relay(T)
     if not is_present:
         st.subheader(T("per_week"))
         if light:

@@ -26,6 +26,7 @@ iframe[title="streamlit_folium.st_folium"] {
 .oem-deck-banner .d .k { display: block; font-size: clamp(12px, 1.7vh, 22px); opacity: 0.85; }
 .st-key-oem_escape, .st-key-deck_keys, .st-key-oem_process {
   position: absolute; width: 0; height: 0; overflow: hidden; }
+.st-key-present_relay { display: none; }
 </style>"""
 # A deck's slide: the banner holds a caption and the bar a second row (previous, next, notes).
 DECK_PRESENT_CSS = """<style>

@@ -12,9 +12,10 @@ from dashboard.config import RECORD
 from dashboard.geo.regions import Regions
 from dashboard.i18n import outcome_label
 from dashboard.ingest import datasets, dates, formats
+from dashboard.ingest.budget import cut
 from dashboard.ingest.events import FORMAT_CHOICES, ReadOptions, settle_heap
 from dashboard.ingest.tables import ENCODING_CHOICES, encoding_label
-from dashboard.ingest.textsafe import md_escape
+from dashboard.ingest.textsafe import md_escape, strip_bidi
 from dashboard.page import reaper, session
 from dashboard.render.csv import safe_csv_bytes
 from dashboard.state.choices import DATA
@@ -154,9 +155,10 @@ def data_choice(upload: datasets.Upload | None, T) -> str:
         session.put("_data_upload", token)
         session.choose_data(datasets.UPLOAD)
     session.settle_data(offered)
-    name = md_escape(upload.name) if upload is not None else ""
+    # An option's label is plain text (no Markdown: an escape would show as a backslash).
+    name = cut(strip_bidi(upload.name)) if upload is not None else ""
     if datasets.is_team(upload):  # a team's shared dataset in the upload's place
-        name = md_escape(upload.name[len(datasets.TEAM_PREFIX) :])
+        name = cut(strip_bidi(upload.name[len(datasets.TEAM_PREFIX) :]))
         words = {"upload": "data_team", "upload_curated": "data_team_curated"}
     else:
         words = {}

@@ -264,7 +264,8 @@ def parse(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
             continue
         if key == "trimmed":  # the server cut an over-long link (dashboard/serving.py)
             count = int(value) if re.fullmatch(r"\d{1,9}", value) else 0
-            notices.append(f"the link was too long: {count} of its parameters were dropped")
+            # first: the notice lists only so many items, and this one explains the rest
+            notices.insert(0, f"the link was too long: {count} of its parameters were dropped")
             continue
         if key in ("cat", "oblast") and value.count(",") >= MAX_LISTED:
             # thousands of values cost no more than fifty (and give one notice, not thousands)

@@ -1115,10 +1115,16 @@
     return !!(el && (el.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)));
   }
 
-  function report(day) {
+  // A report the page never answers is sent again, RESEND_MS later (then twice that...), up
+  // to RESENDS times, unless a newer one went out: Streamlit drops a fragment's rerun that
+  // arrives while a full run has not reached the fragment yet ("Couldn't find fragment"),
+  // and an upload's date, which only the server draws, then never came (CI, 1 Dec).
+  var RESEND_MS = 4000, RESENDS = 3, resendTimer = null;
+
+  function report(day, tries) {
     if (window.parent === window) { return; } // a standalone file: nobody to tell
     var c = state.map.getCenter();
-    lastSent = clientId + ":" + (++seq);
+    var id = lastSent = clientId + ":" + (++seq);
     lastSentAt = Date.now();
     inFlight = true;
     window.parent.postMessage({
@@ -1126,6 +1132,13 @@
       value: { center: { lat: c.lat, lng: c.lng }, zoom: state.map.getZoom(),
                oem: { date: day, id: lastSent } }
     }, "*");
+    tries = tries || 0;
+    clearTimeout(resendTimer);
+    if (tries < RESENDS) {
+      resendTimer = setTimeout(function () {
+        if (inFlight && lastSent === id && unreported === null) { report(day, tries + 1); }
+      }, RESEND_MS * (tries + 1));
+    }
   }
 
   function remember(url, p) {
@@ -1142,6 +1155,7 @@
   function answered() {
     if (!inFlight) { return; }
     inFlight = false;
+    clearTimeout(resendTimer);
     if (unreported !== null && reportTimer !== null) {
       clearTimeout(reportTimer);
       reportTimer = setTimeout(flush, Math.max(0, lastSentAt + REPORT_GAP_MS - Date.now()));

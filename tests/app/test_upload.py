@@ -53,6 +53,8 @@ def test_upload_is_validated_reported_and_shown(acled_page):
     assert "duplicate event_id_cnty 'UKR1001'" in rejected["reason"].iloc[3]
     assert app.download_button(key="download_rejected") is not None
     assert app.selectbox(key="data").value == "upload"  # a new file is shown at once
+    # an option is plain text: the name as it is (a Markdown escape showed as "acled\_current")
+    assert "Your file: acled_current.csv" in app.selectbox(key="data").options
     assert set(shown(app)["format"]) == {"acled"}
     assert len(shown(app)) == 7  # cumulative up to the last date of the file
     assert any("Upload: acled_current.csv" in plain(c.value) for c in app.caption)

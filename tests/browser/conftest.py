@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+LOGS = ROOT / "artifacts" / "logs"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
@@ -62,8 +63,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> Non
 
 
 def start_server(env_extra: dict[str, str] | None = None):
+    """A server on a free port. Its output goes to ``artifacts/logs/server-<port>.log``: a pipe
+    nobody reads fills after 64 KiB of log lines, and then every write of the server blocks."""
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = (LOGS / f"server-{port}.log").open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -78,9 +83,10 @@ def start_server(env_extra: dict[str, str] | None = None):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()  # the server holds its own copy
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url, proc)
     return proc, url

@@ -13,7 +13,14 @@ from pypdf import PdfReader
 from dashboard.i18n import long_date
 from dashboard.state import deck as decks
 from tests.browser.conftest import MAP_FRAME, screenshot
-from tests.browser.test_briefing import BANNER, download, leaflet_view, map_frame, sized_page
+from tests.browser.test_briefing import (
+    BANNER,
+    download,
+    leaflet_view,
+    map_frame,
+    sized_page,
+    wait_idle,
+)
 
 TIME_BAR = ".oem-timebar input[type=range]"
 CAPTION = "Ukraine's forces enter Lyman; <b>not bold</b>"
@@ -47,7 +54,10 @@ def make_deck(page) -> None:
             wait_link(page, "zoom=")
         page.get_by_role("button", name="Add this view as a slide").click()
         expect(page.get_by_text(f"{i + 1} slides in the deck")).to_be_visible(timeout=20_000)
-    # the last slide's caption and notes, typed in its editor
+    # the last slide's caption and notes, typed in its editor once the editor holds it (on a
+    # busy machine the form of slide 5 stays on screen until the run reaches it: CI 1 Dec)
+    expect(page.get_by_role("heading", name="Slide 6", exact=True)).to_be_visible(timeout=20_000)
+    wait_idle(page)
     page.get_by_label("Caption (EN)").fill(CAPTION)
     page.get_by_label("Speaker notes (EN)").fill(NOTES)
     page.get_by_role("button", name="Save the slide's texts").click()

@@ -4,6 +4,7 @@ wildcard CORS on the app's static files."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from dashboard.serving import FrameGuard, frame_ancestors
 
@@ -124,3 +125,39 @@ def test_the_link_guard_redirects_a_page_request_and_passes_everything_else():
     drive(LinkGuard(app)({**scope, "path": "/_stcore/health"}, receive, send))
     drive(LinkGuard(app)({**scope, "query_string": b"date=2022-09-25"}, receive, send))
     assert passed == ["/_stcore/health", "/"]
+
+
+def test_the_server_takes_a_request_as_long_as_what_the_link_guard_cuts():
+    # Without this, uvicorn's h11 answers a link over 16 KiB with a bare HTTP 400.
+    from types import SimpleNamespace
+
+    import h11
+    from uvicorn.protocols.http import h11_impl
+
+    from dashboard import serving
+
+    fake = SimpleNamespace(DEFAULT_MAX_INCOMPLETE_EVENT_SIZE=16 * 1024)
+    serving.room_for_long_links(fake)
+    assert fake.DEFAULT_MAX_INCOMPLETE_EVENT_SIZE == serving.MAX_REQUEST_HEAD_BYTES
+    assert serving.MAX_REQUEST_HEAD_BYTES > serving.MAX_QUERY_CHARS + 16 * 1024
+    # the seam still exists: uvicorn's protocol reads this name for each new connection
+    source = Path(h11_impl.__file__).read_text()
+    assert "else DEFAULT_MAX_INCOMPLETE_EVENT_SIZE" in source
+    # and h11 then takes a 500 KB link arriving in pieces, as a socket delivers it
+    conn = h11.Connection(h11.SERVER, serving.MAX_REQUEST_HEAD_BYTES)
+    head = b"GET /?cat=" + b"a" * 500_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    events = []
+    for i in range(0, len(head), 65_536):
+        conn.receive_data(head[i : i + 65_536])
+        events.append(conn.next_event())
+    assert isinstance(events[-1], h11.Request)
+
+
+def test_the_cut_is_the_first_notice_whatever_else_the_link_got_wrong():
+    # the page lists 20 notices and counts the rest: the cut, which explains them, comes first
+    from dashboard.state import permalink
+
+    params = {f"x{k}": "1" for k in range(30)} | {"zoom": "99", "trimmed": "4900"}
+    _, notices = permalink.parse(params)
+    assert len(notices) > 20
+    assert notices[0] == "the link was too long: 4900 of its parameters were dropped"
