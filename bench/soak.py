@@ -15,8 +15,11 @@ said, and the server's resident memory:
   directory);
 * a Parquet file of 30 million rows in about 100 KB (refused from its footer);
 * a link with ``cat=`` of 20,000 values, and one of 5,000 parameters (cut, with a notice);
-* ``--uploads`` sessions that each upload a ``--upload-mb`` CSV and close: memory before, at
-  the peak and after the grace period (issue 22: back within 20 %).
+* ``--uploads`` sessions that each upload a ``--upload-mb`` CSV (another visitor arriving
+  while it is read) and close;
+* a tab closed while its file is read: when its reader process is killed;
+* then the server's memory before, at the peak and after the grace period (issue 22: back
+  within 20 %), and its child processes' (the forkserver and readers, ``ingest.isolated``).
 """
 
 from __future__ import annotations
@@ -38,11 +41,41 @@ GRACE_S = 5
 SAID = "[data-testid='stAlert'], [data-testid='stExpander'] summary"
 
 
+def _rss(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # ended meanwhile
+        pass
+    return 0.0
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process under ``pid``: the forkserver and the upload readers under it."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
 def rss_mb(server: Server) -> float:
-    for line in Path(f"/proc/{server.proc.pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """The server process's resident memory (the page's process; its children apart)."""
+    return _rss(server.proc.pid) or float("nan")
+
+
+def children_mb(server: Server) -> float:
+    """The resident memory of the server's child processes (upload readers, forkserver)."""
+    return sum(_rss(pid) for pid in descendants(server.proc.pid))
 
 
 def workbook(target_mb: float) -> bytes:
@@ -72,10 +105,16 @@ def workbook(target_mb: float) -> bytes:
             f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
             '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
         )
+        pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+        z.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
         z.writestr(
             "xl/_rels/workbook.xml.rels",
-            '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
-            "</Relationships>",
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
         )
         z.writestr(
             "xl/worksheets/sheet1.xml",
@@ -189,20 +228,47 @@ async def soak(server: Server, folder: Path, uploads: int, upload_mb: int) -> li
             body = head.split(b"\n", 1)[1]  # the same records again: parsed, then duplicates
             while out.tell() < upload_mb * 1e6:
                 out.write(body)
-        before = rss_mb(server)
+        before, kids_before = rss_mb(server), children_mb(server)
         peak = before
         for k in range(uploads):
-            said, context = await upload(browser, server.url, big, wait_s=300)
+            # the other visitor arrives while this file is read (the timing the issue asks)
+            ready = await opened(browser, server.url)
+            (said, context), other = await asyncio.gather(
+                upload(browser, server.url, big, wait_s=300, ready=ready),
+                other_visitor(browser, server.url),
+            )
             peak = max(peak, rss_mb(server))
-            other = await other_visitor(browser, server.url)
             await context.close()
             rows.append({"case": f"upload {k + 1} of {uploads}: {big.name}", "said": said,
                          "other_s": other, "rss": peak})  # fmt: skip
             show(rows[-1], rows[0]["other_s"])
+        # A tab closed while its file is read: its reader is killed after the grace period.
+        ready = await opened(browser, server.url)
+        readers = set(descendants(server.proc.pid))
+        await ready[1].locator(FILE_INPUT).set_input_files(str(big))
+        await ready[1].get_by_text(f"Reading {big.name}").wait_for(timeout=120_000)
+        reading = set(descendants(server.proc.pid)) - readers
+        await ready[0].close()
+        closed = time.monotonic()
+        while reading & set(descendants(server.proc.pid)) and time.monotonic() - closed < 120:
+            await asyncio.sleep(0.5)
+        left = reading & set(descendants(server.proc.pid))
+        said = (
+            f"{len(reading)} reader(s) started; "
+            + (f"{len(left)} still running after 120 s" if left else
+               f"killed {time.monotonic() - closed:.1f} s after the tab closed")
+        )  # fmt: skip
+        rows.append({"case": "tab closed while its file is read", "said": said,
+                     "other_s": None, "rss": rss_mb(server)})  # fmt: skip
+        show(rows[-1], rows[0]["other_s"])
         await asyncio.sleep(GRACE_S + 15)  # the reaper looks every 5 s
-        after = rss_mb(server)
+        after, kids_after = rss_mb(server), children_mb(server)
         change = (after / before - 1) * 100
-        said = f"RSS {before:,.0f} MB before, {peak:,.0f} peak, {after:,.0f} after ({change:+.0f}%)"
+        said = (
+            f"server RSS {before:,.0f} MB before, {peak:,.0f} peak, {after:,.0f} after "
+            f"({change:+.0f}%); child processes {kids_before:,.0f} MB before, "
+            f"{kids_after:,.0f} MB after"
+        )
         case_name = f"{uploads} upload sessions closed, {GRACE_S + 15} s later"
         rows.append({"case": case_name, "said": said, "other_s": None, "rss": after})
         show(rows[-1], rows[0]["other_s"])

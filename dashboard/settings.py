@@ -38,6 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
         "upload's memory released",
     ),
     Setting(
+        "OEM_UPLOAD_MEMORY_MB",
+        "4096",
+        "memory (MB of data) the process reading one upload may use; past it the upload is "
+        "refused with a message",
+    ),
+    Setting(
         "OEM_LINK_SETTLE_S",
         "3",
         "seconds after a session's first full run in which browser-reported widget changes "

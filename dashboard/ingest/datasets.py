@@ -11,7 +11,7 @@ uploading session (app.py keeps it in st.session_state), so no other session can
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -122,12 +122,21 @@ def load_upload(
 
 @dataclass(frozen=True)
 class RawUpload:
-    """An uploaded file read into strings (before its format is applied), or why not."""
+    """An uploaded file read into strings (before its format is applied), or why not.
+    ``records``: how many records it held, when ``table`` holds only the first ones
+    (``light``); -1 when ``table`` holds them all."""
 
     name: str
     size: int
     table: RawTable | None
     error: str = ""
+    records: int = -1
+
+    @property
+    def count(self) -> int:
+        if self.records >= 0:
+            return self.records
+        return len(self.table.frame) if self.table is not None else 0
 
     @property
     def columns(self) -> list[str]:
@@ -152,6 +161,72 @@ def read_upload(name: str, data: bytes, encoding: str | None, max_mb: int | None
         return RawUpload(name, len(data), read_raw(data, limit, encoding))
     except UnreadableFile as exc:
         return RawUpload(name, len(data), None, str(exc))
+
+
+PREVIEW_ROWS = 5  # what the mapping form shows of a table
+
+
+def light(raw: RawUpload) -> RawUpload:
+    """What the page keeps of a file read elsewhere (``read_and_load``): its columns, header,
+    first rows and record count; the records stay where they were read."""
+    if raw.table is None or raw.records >= 0:
+        return raw
+    table = replace(
+        raw.table,
+        frame=raw.table.frame.head(PREVIEW_ROWS).copy(),
+        malformed=raw.table.malformed.iloc[0:0].copy(),
+    )
+    return replace(raw, table=table, records=len(raw.table.frame))
+
+
+@dataclass(frozen=True)
+class Read:
+    """What reading an upload in its own process hands back (``read_and_load``): the file,
+    light; its events, or None while its columns wait to be mapped; the mapping used."""
+
+    raw: RawUpload
+    upload: Upload | None
+    mapping: formats.Mapping | None
+
+
+def read_and_load(
+    name: str,
+    data: bytes,
+    encoding: str | None,
+    max_mb: int | None,
+    regions: Regions,
+    fmt: str,
+    order: str | None,
+    mapping: formats.Mapping | None,
+) -> Read:
+    """Read an upload and apply its format in one go, in a process of its own
+    (``ingest.isolated``). A table in no known format is loaded with ``mapping``, or, when
+    none is given yet, with the mapping guessed from its column names (the page's form starts
+    from the same guess); an incomplete one loads nothing."""
+    raw = read_upload(name, data, encoding, max_mb)
+    if raw.table is None:
+        return Read(raw, Upload(raw.name, raw.size, None, raw.error), None)
+    if raw.needs_mapping(fmt):
+        mapping = mapping if mapping is not None else formats.guess_mapping(raw.columns)
+        if not mapping.complete:
+            return Read(light(raw), None, mapping)
+    else:
+        mapping = None
+    upload = load_raw_upload(raw, regions, ReadOptions(fmt, order, encoding, mapping))
+    if upload.result is not None:
+        upload = replace(upload, result=compact(upload.result))
+    return Read(light(raw), upload, mapping)
+
+
+def compact(result: LoadResult) -> LoadResult:
+    """The rejected records' cells as Arrow strings: the page takes them back as a few buffers,
+    not one Python object per cell (the 310,000 rejected records of a 100 MB file held the
+    server's memory up as small objects it could not hand back after the session ended)."""
+    frame = result.rejected
+    text = {c: "string[pyarrow]" for c in frame.columns if frame[c].dtype == object}
+    if not text:
+        return result
+    return replace(result, rejected=frame.astype(text))
 
 
 def load_raw_upload(raw: RawUpload, regions: Regions, options: ReadOptions) -> Upload:

@@ -14,7 +14,8 @@ then (with no other visitor connected, until the next one comes). Then the heap 
 (the frames sit in reference cycles, frozen by ``settle_heap``) and freed memory handed back
 (``ingest.events.release_memory``; Arrow's allocator is told to purge at once in
 ``dashboard/serve.py``). A tab that
-reconnects after that gets a new session, opened from its link.
+reconnects after that gets a new session, opened from its link. A file the session was still
+reading has its reading process killed (``ingest.isolated.cancel_session``).
 """
 
 from __future__ import annotations
@@ -101,6 +102,10 @@ def sweep(now: float) -> int:
 
     loop.eventloop.call_soon_threadsafe(close)
     done.wait(10)
+    from dashboard.ingest import isolated
+
+    for session_id in ended:
+        isolated.cancel_session(session_id)  # a file still being read: its process killed
     time.sleep(RELEASE_AFTER_S)  # the send loop's turn
     from dashboard.ingest.events import settle_heap
 

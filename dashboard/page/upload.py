@@ -4,16 +4,18 @@ the choice of data shown and the report of what happened to every record."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.config import RECORD
 from dashboard.geo.regions import Regions
 from dashboard.i18n import outcome_label
-from dashboard.ingest import datasets, dates, formats
+from dashboard.ingest import datasets, dates, formats, isolated
 from dashboard.ingest.budget import cut
-from dashboard.ingest.events import FORMAT_CHOICES, ReadOptions, settle_heap
+from dashboard.ingest.events import FORMAT_CHOICES, settle_heap
 from dashboard.ingest.tables import ENCODING_CHOICES, encoding_label
 from dashboard.ingest.textsafe import md_escape, strip_bidi
 from dashboard.page import reaper, session
@@ -57,37 +59,82 @@ def upload_panel(regions: Regions, T) -> datasets.Upload | None:
             help=T("date_order_help"),
         )
     if file is None:
+        cancel_reading()
         session.drop("_upload", "_upload_raw", "_mapping_raw")
         return None
     encoding = None if encoding == "auto" else encoding
+    order = None if order == "auto" else order
     raw_token = (file.file_id, file.name, file.size, encoding)
-    if session.value("_upload_raw", (None,))[0] != raw_token:
-        with st.spinner(T("reading", name=md_escape(file.name))):
-            raw = datasets.read_upload(file.name, file.getvalue(), encoding, limit)
-        session.put("_upload_raw", (raw_token, raw))
-        reset_mapping(raw)
-    raw = session.value("_upload_raw")[1]
+    held = session.value("_upload_raw")
+    known = held[1] if held is not None and held[0] == raw_token else None
     mapping = None
-    if raw.needs_mapping(fmt):
-        session.put("_mapping_raw", raw)  # the mapping form above the map shows its columns
-        mapping = current_mapping(raw)
-    else:
-        session.drop("_mapping_raw")
-    options = ReadOptions(fmt, None if order == "auto" else order, encoding, mapping)
-    token = (raw_token, options)
+    if known is not None and known.needs_mapping(fmt):
+        mapping = current_mapping(known)
+    token = (raw_token, fmt, order, mapping)
     cached = session.value("_upload")
     if cached is None or cached[0] != token:
         if mapping is not None and not mapping.complete:
             # Nothing to load until a date and a place are mapped: say why, as for a file
             # that cannot be used, and let the form do the rest.
-            message = formats.no_format_message(raw.columns)
-            upload = datasets.Upload(raw.name, raw.size, None, message, len(raw.table.frame))
+            message = formats.no_format_message(known.columns)
+            upload = datasets.Upload(known.name, known.size, None, message, known.count)
         else:
-            upload = datasets.load_raw_upload(raw, regions, options)
+            read = read_elsewhere(token, file, encoding, limit, regions, fmt, order, mapping, T)
+            if known is None:  # a new file: the mapping form starts from the same guess
+                session.put("_upload_raw", (raw_token, read.raw))
+                reset_mapping(read.raw)
+                known = read.raw
+            token = (raw_token, fmt, order, read.mapping)
+            upload = read.upload
+            if upload is None:
+                message = formats.no_format_message(known.columns)
+                upload = datasets.Upload(known.name, known.size, None, message, known.count)
         session.put("_upload", (token, upload))
         reaper.watch()  # the upload goes with its session
         settle_heap()
+    if known is not None and known.table is not None and known.needs_mapping(fmt):
+        session.put("_mapping_raw", known)  # the mapping form above the map shows its columns
+    else:
+        session.drop("_mapping_raw")
     return session.value("_upload")[1]
+
+
+def read_elsewhere(token, file, encoding, limit, regions, fmt, order, mapping, T):
+    """The file read and loaded in a process of its own (``ingest.isolated``), this run
+    waiting with a line that counts the seconds: other visitors are not kept waiting, and a
+    newer file, or the session's end, kills the reading. A run that is interrupted (the user
+    clicked meanwhile) leaves it running; the next run takes it up."""
+    job = session.value("_upload_job")
+    if job is not None and job.key != token:
+        job.cancel()
+        job = None
+    if job is None:
+        ctx = get_script_run_ctx()
+        args = (file.name, file.getvalue(), encoding, limit, regions, fmt, order, mapping)
+        job = isolated.Job(token, datasets.read_and_load, args, ctx.session_id if ctx else None)
+        session.put("_upload_job", job)
+        reaper.watch()  # a session that ends while its file is read: the reading is killed
+    name = md_escape(cut(strip_bidi(file.name)))
+    line, shown = st.empty(), -1
+    while not job.poll(0.25):
+        seconds = int(time.monotonic() - job.started)
+        if seconds != shown:  # once a second; each one is a point where the run may stop
+            line.caption(T("reading_for", name=name, seconds=f"{seconds:,}"))
+            shown = seconds
+    line.empty()
+    session.drop("_upload_job")
+    try:
+        return job.result()
+    except isolated.JobFailed as exc:
+        failed = datasets.RawUpload(file.name, file.size, None, str(exc))
+        return datasets.Read(failed, datasets.Upload(file.name, file.size, None, str(exc)), None)
+
+
+def cancel_reading() -> None:
+    job = session.value("_upload_job")
+    if job is not None:
+        job.cancel()
+        session.drop("_upload_job")
 
 
 def reset_mapping(raw: datasets.RawUpload) -> None:
@@ -239,7 +286,8 @@ def validation_report(upload: datasets.Upload, lang: str, T) -> None:
         )
         st.download_button(
             T("download_rejected", n=f"{rejected:,}"),
-            data=safe_csv_bytes(result.rejected),
+            # made when clicked, not on every run: 300,000 rejected records are seconds of CSV
+            data=lambda: safe_csv_bytes(result.rejected),
             file_name=f"rejected-{re.sub(r'[^A-Za-z0-9._-]+', '_', Path(upload.name).stem)}.csv",
             mime="text/csv",
             key="download_rejected",

@@ -139,18 +139,6 @@ def test_a_deck_link_opens_presented_at_its_slide_in_the_rooms_language():
     assert "Annexation claim" in banner and "Слайд 2 з 2" in banner
     press(app, "deck_prev")
     assert day_of(app) == date(2022, 9, 10)
-    # the twins outside the date fragment that the keys, a clicker and the bar's buttons press
-    # in the browser (present.relay) step the same way, and stop at either end
-    press(app, "relay_next")
-    assert session.view(app.session_state).slide == 3 and day_of(app) == date(2022, 9, 30)
-    assert app.button(key="relay_next").disabled and not app.button(key="relay_prev").disabled
-    press(app, "relay_prev")
-    press(app, "relay_prev")
-    assert session.view(app.session_state).slide == 1 and day_of(app) == date(2022, 9, 5)
-    assert app.button(key="relay_prev").disabled
-    press(app, "relay_exit")
-    assert not session.view(app.session_state).present
-    assert not [b for b in app.button if b.key and b.key.startswith("relay_")]
     banner = " ".join(h.proto.body for h in app.get("html"))
     assert "Ізюм" in banner and "&lt;img" in banner and HOSTILE not in banner
 

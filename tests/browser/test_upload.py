@@ -1,5 +1,9 @@
 """Uploading a file in Chromium: its events reach the map; injected HTML stays text."""
 
+import csv
+import io
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -40,6 +44,11 @@ def test_uploaded_acled_events_appear_on_the_map(offline_page, server, tmp_path)
     # The report opens on request and names each rejected record's reason.
     offline_page.get_by_text("Validation report: acled_current.csv").click()
     offline_page.get_by_text("Download all 5 rejected records (CSV)").wait_for(timeout=10_000)
+    # made when clicked (a callable: not on every run of the page), and read back whole
+    with offline_page.expect_download(timeout=30_000) as got:
+        offline_page.get_by_role("button", name="Download all 5 rejected records (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(got.value.path()).read_text("utf-8-sig"))))
+    assert [int(r["record"]) for r in rows] == [8, 9, 10, 11, 12] and all(r["reason"] for r in rows)
     offline_page.get_by_text("Validation report: acled_current.csv").scroll_into_view_if_needed()
     screenshot(offline_page, "upload-report", full_page=False)
     assert offline_page.external == []

@@ -2,7 +2,6 @@
 
 import os
 import random
-import time
 from pathlib import Path
 
 import numpy as np
@@ -173,21 +172,25 @@ def typo(rng: random.Random, word: str) -> str:
     return "".join(chars)
 
 
-def test_100_distinct_unknown_spellings_resolve_quickly(regions):
+def test_100_distinct_unknown_spellings_are_each_matched_once(regions, monkeypatch):
+    # The cost that matters is the fuzzy match per spelling: counted, not timed (a timed
+    # assertion failed on a busy machine; speed is for the benchmarks).
+    from dashboard.geo import regions as module
+
+    calls: list[str] = []
+    real = module._fuzzy_code
+    monkeypatch.setattr(module, "_fuzzy_code", lambda key, r: calls.append(key) or real(key, r))
     rng = random.Random(20230501)
     keys = sorted(regions.crosswalk)
-    timings = []
-    for _ in range(3):  # fresh spellings each round, so the memo does not help
-        spellings: set[str] = set()
-        while len(spellings) < 100:
-            word = typo(rng, rng.choice(keys)) + " oblast"
-            if normalise_name(word) not in regions.crosswalk:
-                spellings.add(word)
-        values = pd.Series(sorted(spellings) * 50)  # a file repeats its spellings
-        start = time.perf_counter()
-        resolve_names_detailed(values, regions)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.1
+    spellings: set[str] = set()
+    while len(spellings) < 100:
+        word = typo(rng, rng.choice(keys)) + " oblast"
+        if normalise_name(word) not in regions.crosswalk:
+            spellings.add(word)
+    values = pd.Series(sorted(spellings) * 50)  # a file repeats its spellings
+    codes, fuzzy = resolve_names_detailed(values, regions)
+    assert len(calls) == 100 and len(set(calls)) == 100  # 5,000 values, 100 matches
+    assert len(codes) == 5_000 and fuzzy.sum() == codes.notna().sum()
 
 
 @pytest.mark.parametrize(
