@@ -272,6 +272,19 @@ async def soak(server: Server, folder: Path, uploads: int, upload_mb: int) -> li
         case_name = f"{uploads} upload sessions closed, {GRACE_S + 15} s later"
         rows.append({"case": case_name, "said": said, "other_s": None, "rss": after})
         show(rows[-1], rows[0]["other_s"])
+        # Every other visitor's session too is gone once Streamlit's reconnection window
+        # (server.disconnectedSessionTTL, 120 s) has passed and a new visit has used the store.
+        await asyncio.sleep(max(0, 135 - GRACE_S - 15))
+        await other_visitor(browser, server.url)
+        await asyncio.sleep(10)
+        late = rss_mb(server)
+        said = (
+            f"server RSS {before:,.0f} MB before, {late:,.0f} now "
+            f"({(late / before - 1) * 100:+.0f}%)"
+        )
+        rows.append({"case": "every session past its 120 s window", "said": said,
+                     "other_s": None, "rss": late})  # fmt: skip
+        show(rows[-1], rows[0]["other_s"])
         await browser.close()
     return rows
 

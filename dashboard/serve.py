@@ -28,6 +28,10 @@ from dashboard.serving import FrameGuard, LinkGuard, room_for_long_links  # noqa
 
 room_for_long_links(h11_impl)  # links up to what LinkGuard cuts reach the page
 
+from dashboard.ingest import isolated  # noqa: E402
+
+isolated.warm_later()  # the upload readers' forkserver, started before the first upload
+
 app = st.App(
     Path(__file__).with_name("app.py"),
     middleware=[Middleware(FrameGuard), Middleware(LinkGuard)],

@@ -57,6 +57,27 @@ def _context():
         return _CONTEXT
 
 
+def warm() -> None:
+    """Start the forkserver now (its Python, with the reading code imported: seconds of a core),
+    so the first upload does not pay for it while other visitors wait. ``dashboard/serve.py``
+    calls it shortly after the server starts."""
+    from multiprocessing import forkserver
+
+    _context()
+    try:
+        forkserver.ensure_running()
+    except Exception:  # noqa: BLE001 - the first upload starts it then
+        log.exception("the upload reader's forkserver did not start")
+
+
+def warm_later(delay_s: float = 3.0) -> threading.Timer:
+    """``warm`` on a daemon timer thread, ``delay_s`` from now."""
+    timer = threading.Timer(delay_s, warm)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 def _start(process) -> None:
     """``process.start()`` without the main module: multiprocessing would run the
     ``__main__`` module again in the child, and while a page runs, Streamlit has put the page's

@@ -131,3 +131,13 @@ def test_rejected_records_come_back_as_arrow_strings_and_export_the_same():
     assert here["reason"].dtype == object  # read here: not compacted
     assert safe_csv_bytes(rejected) == safe_csv_bytes(here)  # formulas neutralised alike
     assert b"'=1+1" in safe_csv_bytes(rejected)
+
+
+def test_the_forkserver_can_be_started_ahead_of_the_first_upload():
+    from multiprocessing import forkserver
+
+    isolated.warm_later(0).join(timeout=60)
+    assert forkserver._forkserver._forkserver_pid is not None  # running, with the code loaded
+    before = forkserver._forkserver._forkserver_pid
+    isolated.Job("after", time.sleep, (0,)).result()
+    assert forkserver._forkserver._forkserver_pid == before  # the same one serves the jobs
