@@ -22,7 +22,7 @@ KEYS_SCRIPT = """<script>
   if (top.__oemSlideKeys) { return; }
   top.__oemSlideKeys = true;
   function go(dir) {
-    var which = dir > 0 ? "next" : "prev";  // the twin outside the fragment (present.relay)
+    var which = dir > 0 ? "next" : "prev";  // the twin outside the fragment (relay.twins)
     var b = doc.querySelector(".st-key-relay_" + which + " button") ||
       doc.querySelector(".st-key-deck_" + which + " button");
     if (b && !b.disabled) { b.click(); }
@@ -71,7 +71,7 @@ button:hover { border-color: #ff4b4b; color: #ff4b4b; }
     return e;
   }
   function click(which) {
-    var doc = top.document;  // the twin outside the fragment first (present.relay)
+    var doc = top.document;  // the twin outside the fragment first (relay.twins)
     var b = doc.querySelector(".st-key-relay_" + which + " button") ||
       doc.querySelector(".st-key-deck_" + which + " button");
     if (b && !b.disabled) { b.click(); }

@@ -27,6 +27,7 @@ from dashboard.page import (
     mapview,
     outside,
     panels,
+    relay,
     session,
     share,
     sidebar,
@@ -288,30 +289,36 @@ def run() -> None:
         initial_sidebar_state="collapsed" if is_present else "auto",
     )
     st.html(PRESENT_CSS if is_present else PAGE_CSS)
-    allowed, team = team_page.gate(T)
-    if not allowed:  # the sign-in page, or no role: nothing else is drawn, no data loaded
-        return
-    shown = load(T, team)
-    events = shown.events
-    notice_slot = st.container()  # filled last: checks further down add notices
-    if len(events) == 0:
-        st.title(T("no_events_title"))
-        if shown.upload is not None:
-            uploads.validation_report(shown.upload, lang, T)
-        uploads.mapping_form(shown.upload, T)
-        st.warning(T("no_valid_events"))
-        with notice_slot:
-            panels.notices(T)
-        return
-    session.link_data(categories_in(events), has_fatalities(events))
-    if not is_present:
-        header(shown, lang, T)
+    # Everything above the map that varies from run to run (a sign-in notice, a dataset's
+    # error, an upload's report and mapping form) goes in one container, so the date fragment
+    # keeps its place on the page. Streamlit names a fragment by its place: moved, its id
+    # changes, and a request the browser sends for the old id is dropped ("Couldn't find
+    # fragment"): a step of the map's time bar, a click inside it.
+    top = st.container()
+    with top:
+        allowed, team = team_page.gate(T)
+        if not allowed:  # the sign-in page, or no role: nothing else is drawn, no data loaded
+            return
+        shown = load(T, team)
+        events = shown.events
+        notice_slot = st.container()  # filled last: checks further down add notices
+        if len(events) == 0:
+            st.title(T("no_events_title"))
+            if shown.upload is not None:
+                uploads.validation_report(shown.upload, lang, T)
+            uploads.mapping_form(shown.upload, T)
+            st.warning(T("no_valid_events"))
+            with notice_slot:
+                panels.notices(T)
+            return
+        session.link_data(categories_in(events), has_fatalities(events))
+        if not is_present:
+            header(shown, lang, T)
     with st.sidebar:
         sidebar.filters(events, lang, T, shown.regions, shown.data_key)
     light = not session.value(SHOWN_ONCE)  # a visitor's first run: the map first
     date_fragment(shown, is_present, light)
-    if is_present:
-        presentation.relay(T)
+    relay.twins(events, T, is_present)
     if not is_present:
         st.subheader(T("per_week"))
         if light:

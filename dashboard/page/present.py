@@ -9,8 +9,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from dashboard.geo.regions import Regions
-from dashboard.page import controls, deck_present, mapview, session
-from dashboard.page.deck import step
+from dashboard.page import controls, deck_present, mapview
 from dashboard.page.styles import DECK_PRESENT_CSS
 
 # Esc leaves presentation: pressed on the page, or inside the map (whose client posts
@@ -32,39 +31,8 @@ ESCAPE_SCRIPT = """<script>
   top.addEventListener("message", function (e) {
     if (e.data && e.data.oem === "escape") { leave(0); }
   });
-  // A click on the bar's exit, previous or next presses its twin outside the date fragment
-  // (``relay``); the twin's own click is not trusted, so it is not caught again.
-  var TWINS = { exit_present: "relay_exit", deck_prev: "relay_prev", deck_next: "relay_next" };
-  doc.addEventListener("click", function (e) {
-    if (!e.isTrusted || !e.target || !e.target.closest) { return; }
-    for (var key in TWINS) {
-      if (e.target.closest(".st-key-" + key + " button")) {
-        var twin = doc.querySelector(".st-key-" + TWINS[key] + " button");
-        if (twin && !twin.disabled) { e.preventDefault(); e.stopPropagation(); twin.click(); }
-        return;
-      }
-    }
-  }, true);
 })();
 </script>"""
-
-
-def relay(T) -> None:
-    """Hidden, outside the date fragment: the buttons Esc, ←/→, a clicker, the speaker notes
-    window and the bar's own exit, previous and next buttons press (``ESCAPE_SCRIPT``).
-    Streamlit drops a click on a button inside a fragment when it arrives while a full run has
-    not reached that fragment yet ("Couldn't find fragment"): in CI a → was lost that way and
-    the deck stayed on slide 4. A full run's request is never dropped, and leaving
-    presentation or another slide needs a full run anyway."""
-    view = session.view()
-    with st.container(key="present_relay"):
-        st.button(T("exit_present"), key="relay_exit", on_click=session.leave_presentation)
-        if view.deck is not None and view.slide is not None:
-            n, total = view.slide, len(view.deck)
-            st.button(T("deck_prev"), key="relay_prev", on_click=step, args=(-1,), disabled=n <= 1)
-            st.button(
-                T("deck_next"), key="relay_next", on_click=step, args=(1,), disabled=n >= total
-            )
 
 
 def view(the_scene, regions: Regions, events, T) -> None:

@@ -24,9 +24,9 @@ iframe[title="streamlit_folium.st_folium"] {
   margin-top: 0.4vh; white-space: pre-line; display: -webkit-box; -webkit-line-clamp: 3;
   -webkit-box-orient: vertical; overflow: hidden; }
 .oem-deck-banner .d .k { display: block; font-size: clamp(12px, 1.7vh, 22px); opacity: 0.85; }
-.st-key-oem_escape, .st-key-deck_keys, .st-key-oem_process {
+.st-key-oem_escape, .st-key-deck_keys, .st-key-oem_process, .st-key-oem_relay_script {
   position: absolute; width: 0; height: 0; overflow: hidden; }
-.st-key-present_relay { display: none; }
+.st-key-oem_relay { display: none; }
 </style>"""
 # A deck's slide: the banner holds a caption and the bar a second row (previous, next, notes).
 DECK_PRESENT_CSS = """<style>
@@ -42,5 +42,7 @@ PAGE_CSS = """<style>
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 .oem-date-banner { font-size: 1.6rem; font-weight: 700; margin: 0; }
 .oem-date-banner span { display: block; font-size: 0.95rem; font-weight: 400; color: #333; }
-.st-key-oem_process { position: absolute; width: 0; height: 0; overflow: hidden; }
+.st-key-oem_process, .st-key-oem_relay_script {
+  position: absolute; width: 0; height: 0; overflow: hidden; }
+.st-key-oem_relay { display: none; }
 </style>"""
