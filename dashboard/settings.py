@@ -32,10 +32,10 @@ SETTINGS: tuple[Setting, ...] = (
         "origins besides this site that may show the page in a frame (space-separated)",
     ),
     Setting(
-        "OEM_UPLOAD_GRACE_S",
+        "OEM_SESSION_GRACE_S",
         "30",
-        "seconds a session that loaded a file may be disconnected before it is closed and its "
-        "upload's memory released",
+        "seconds a session may be disconnected before it is closed and its memory (an upload "
+        "included) released; a tab back later reopens from its link",
     ),
     Setting(
         "OEM_UPLOAD_MEMORY_MB",

@@ -27,6 +27,7 @@ from dashboard.page import (
     mapview,
     outside,
     panels,
+    reaper,
     relay,
     session,
     share,
@@ -276,6 +277,7 @@ def load(T, team: team_page.Team | None = None) -> Shown:
 
 
 def run() -> None:
+    reaper.watch()  # closed, and its memory handed back, once its tab has gone
     session.open_link()
     session.hold(session.PAGE_KEYS)
     view = session.view()

@@ -18,7 +18,7 @@ from dashboard.ingest.budget import cut
 from dashboard.ingest.events import FORMAT_CHOICES, settle_heap
 from dashboard.ingest.tables import ENCODING_CHOICES, encoding_label
 from dashboard.ingest.textsafe import md_escape, strip_bidi
-from dashboard.page import reaper, session
+from dashboard.page import session
 from dashboard.render.csv import safe_csv_bytes
 from dashboard.state.choices import DATA
 
@@ -90,7 +90,6 @@ def upload_panel(regions: Regions, T) -> datasets.Upload | None:
                 message = formats.no_format_message(known.columns)
                 upload = datasets.Upload(known.name, known.size, None, message, known.count)
         session.put("_upload", (token, upload))
-        reaper.watch()  # the upload goes with its session
         settle_heap()
     if known is not None and known.table is not None and known.needs_mapping(fmt):
         session.put("_mapping_raw", known)  # the mapping form above the map shows its columns
@@ -113,7 +112,6 @@ def read_elsewhere(token, file, encoding, limit, regions, fmt, order, mapping, T
         args = (file.name, file.getvalue(), encoding, limit, regions, fmt, order, mapping)
         job = isolated.Job(token, datasets.read_and_load, args, ctx.session_id if ctx else None)
         session.put("_upload_job", job)
-        reaper.watch()  # a session that ends while its file is read: the reading is killed
     name = md_escape(cut(strip_bidi(file.name)))
     line, shown = st.empty(), -1
     while not job.poll(0.25):

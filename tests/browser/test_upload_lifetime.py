@@ -24,7 +24,7 @@ GRACE_S = 3
 
 @pytest.fixture
 def grace_server():
-    proc, url = start_server({"OEM_UPLOAD_GRACE_S": str(GRACE_S)})
+    proc, url = start_server({"OEM_SESSION_GRACE_S": str(GRACE_S)})
     yield proc, url
     proc.terminate()
     proc.wait(timeout=20)
