@@ -13,6 +13,8 @@ only waits, polling, so it stays free for other visitors.
 - **Bounded**: the child may hold at most ``OEM_UPLOAD_MEMORY_MB`` (default
   ``MEMORY_MB``) of data (``RLIMIT_DATA``); past it, the upload is refused with a message
   naming the limit, and the server is untouched.
+- **Yielding**: the child runs at a lower CPU priority (``NICE``), so on a busy machine the
+  server's own work (other visitors' pages) goes first; on an idle one it changes nothing.
 - A child that dies (killed from outside, out of memory) gives a message, never a traceback.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,6 +32,7 @@ from multiprocessing import spawn
 log = logging.getLogger("oblast_events_map")
 
 MEMORY_MB = 4096
+NICE = 10  # the reader's CPU priority below the server's: on a busy machine it waits
 PRELOAD = ["dashboard.ingest.datasets"]
 _PENDING = object()
 _LOCK = threading.Lock()
@@ -105,6 +109,8 @@ def _child(conn, limit_bytes: int, fn, args) -> None:
 
     with contextlib.suppress(ValueError, OSError):  # a lower hard limit already: kept
         resource.setrlimit(resource.RLIMIT_DATA, (limit_bytes, limit_bytes))
+    with contextlib.suppress(OSError):
+        os.nice(NICE)  # the server's page runs, other visitors' among them, come first
     try:
         out = ("ok", fn(*args))
     except MemoryError:

@@ -141,3 +141,9 @@ def test_the_forkserver_can_be_started_ahead_of_the_first_upload():
     before = forkserver._forkserver._forkserver_pid
     isolated.Job("after", time.sleep, (0,)).result()
     assert forkserver._forkserver._forkserver_pid == before  # the same one serves the jobs
+
+
+def test_the_reader_yields_the_cpu_to_the_server():
+    # on a busy machine the server's page runs (other visitors') come first
+    job = isolated.Job("nice", os.nice, (0,))
+    assert job.result() == min(19, os.nice(0) + isolated.NICE)
