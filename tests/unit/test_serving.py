@@ -4,8 +4,11 @@ wildcard CORS on the app's static files."""
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
+from dashboard import serving
+from dashboard.config import PACKAGE_DIR
 from dashboard.serving import FrameGuard, frame_ancestors
 
 
@@ -161,3 +164,13 @@ def test_the_cut_is_the_first_notice_whatever_else_the_link_got_wrong():
     _, notices = permalink.parse(params)
     assert len(notices) > 20
     assert notices[0] == "the link was too long: 4900 of its parameters were dropped"
+
+
+def test_memory_is_tuned_before_the_server_allocates(monkeypatch):
+    monkeypatch.delenv("MIMALLOC_PURGE_DELAY", raising=False)
+    monkeypatch.setenv("MIMALLOC_ABANDONED_PAGE_PURGE", "0")  # an operator's own choice stays
+    serving.tune_memory()
+    assert os.environ["MIMALLOC_PURGE_DELAY"] == "0"
+    assert os.environ["MIMALLOC_ABANDONED_PAGE_PURGE"] == "0"
+    entry = (PACKAGE_DIR / "serve.py").read_text()
+    assert entry.index("tune_memory()") < entry.index("import streamlit")
