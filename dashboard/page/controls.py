@@ -88,7 +88,7 @@ def play_buttons(events: pd.DataFrame, T, present: bool, cols=None) -> None:
     to draw them in (a deck's bar has its own)."""
     playing = session.page_state().playing
     if cols is None:
-        cols = st.columns([1.4, 1, 1, 5] if present else [1.4, 1, 1])
+        cols = st.columns([1.4, 1, 1, 5] if present else [1.25, 0.95, 1.15])
     cols[0].button(
         T("pause") if playing else T("play"),
         key="play",
@@ -107,7 +107,7 @@ def play_buttons(events: pd.DataFrame, T, present: bool, cols=None) -> None:
 
 def playback_settings(T) -> None:
     """Step, speed and loop."""
-    columns = st.columns([2.2, 2.6, 1.2])
+    columns = st.columns([2.2, 2.2, 1.6])  # "Повтор" whole at 1366 px
     columns[0].radio(
         T("step"),
         STEPS,

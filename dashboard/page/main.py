@@ -120,7 +120,7 @@ def one_step(
     # In presentation the controls stay on the page, hidden, so their values persist.
     with st.container(key="playback_settings" if present else "time_controls"):
         controls.time_controls(events, lang, T)
-        c1, c2 = st.columns([1.6, 3])
+        c1, c2 = st.columns([1.75, 3])  # "Вперед ▶" whole at 1366 px
         with c1:
             if not present:
                 controls.play_buttons(events, T, present=False)
