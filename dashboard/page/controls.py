@@ -12,7 +12,7 @@ from dashboard.i18n import SLIDER_FORMAT
 from dashboard.page import session
 from dashboard.page.session import touch
 from dashboard.query.view import data_facts
-from dashboard.state import transitions
+from dashboard.state import holds, transitions
 from dashboard.state.choices import CUSTOM, MAX_WINDOW, SPEEDS, STEPS, WINDOWS
 
 
@@ -40,7 +40,7 @@ def date_range(events: pd.DataFrame):
 
 def advance(events: pd.DataFrame, direction: int = 1) -> None:
     """Back / forward: one step (a click's callback)."""
-    session.apply(transitions.advance, *date_range(events), direction)
+    session.apply(transitions.advance, *date_range(events), direction, hold_date=True)
 
 
 def toggle_play() -> None:
@@ -60,6 +60,9 @@ def time_controls(events: pd.DataFrame, lang: str, T) -> None:
             format=SLIDER_FORMAT[lang],
             key="date",
         )
+        session.write_ack()
+        with st.container(key="oem_ack_box"):  # hidden; after the slider (state.holds)
+            st.text_input("ack", key=holds.ACK, label_visibility="collapsed")
     with c2:
         choice = st.radio(
             T("window"),

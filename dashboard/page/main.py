@@ -21,6 +21,7 @@ from dashboard.ingest.events import LoadResult
 from dashboard.ingest.textsafe import md_escape
 from dashboard.page import areas as areas_panel
 from dashboard.page import (
+    callbacks,
     controls,
     data,
     deck_editor,
@@ -114,9 +115,10 @@ def one_step(
     first, last = controls.date_range(events)
     tiles = now.tiles or session.default_tiles()
     key = mapview.map_key(tiles, lang, present)
-    session.apply(transitions.map_report, protocol.parse_report(mapview.map_value(key)))
+    report = protocol.parse_report(mapview.map_value(key))
+    session.apply(transitions.map_report, report, hold_date=True)
     session.settle_date(first, last, shown.data_key)
-    session.apply(transitions.tick, first, last, time.monotonic(), interval)
+    session.apply(transitions.tick, first, last, time.monotonic(), interval, hold_date=True)
     # In presentation the controls stay on the page, hidden, so their values persist.
     with st.container(key="playback_settings" if present else "time_controls"):
         controls.time_controls(events, lang, T)
@@ -277,6 +279,7 @@ def load(T, team: team_page.Team | None = None) -> Shown:
 
 
 def run() -> None:
+    callbacks.install()  # a click's callback runs whole
     reaper.watch()  # closed, and its memory handed back, once its tab has gone
     session.open_link()
     session.hold(session.PAGE_KEYS)

@@ -23,7 +23,7 @@ import streamlit as st
 
 from dashboard import settings
 from dashboard.scene.basemap import FIT_BOUNDS
-from dashboard.state import permalink, transitions
+from dashboard.state import holds, permalink, transitions
 from dashboard.state.choices import (
     CUSTOM,
     DEFAULT_CUSTOM_DAYS,
@@ -236,10 +236,21 @@ def save(state: ViewState) -> None:
             ss[key] = item
 
 
-def apply(transition, *args) -> None:
-    """Run a transition of (view, page) on the session's state, and keep the result."""
+def apply(transition, *args, hold_date: bool = False) -> None:
+    """Run a transition of (view, page) on the session's state, and keep the result.
+    ``hold_date``: a date the transition moves on the server's own account (back, forward, a
+    playback step, the map's time bar) is held against the browser's stale copy of the
+    slider (``state.holds``); the hold is written first, so a run stopped between the two
+    writes still keeps the step."""
     before_view, before_page = view(), page_state()
     after_view, after_page = transition(before_view, before_page, *args)
+    moved = before_view.date is not None and after_view.date != before_view.date
+    if hold_date and moved:
+        ss = st.session_state
+        n = int(ss.get("_moves", 0)) + 1
+        ss["_moves"] = n
+        dates = {"date": (after_view.date, before_view.date)}
+        holds.hold(ss, holds.MOVED, time.monotonic(), dates, ack=str(n))
     if after_view != before_view:
         save(after_view)
     if after_page != before_page:
@@ -309,34 +320,18 @@ def hold(keys: tuple[str, ...]) -> None:
     keep_shown(keys if keys == FRAGMENT_KEYS else None)
 
 
-SHOWN_HOLD_S = 10.0  # after a slide is shown: a widget sent back at its old value is stale
-
-
 def keep_shown(keys: tuple[str, ...] | None = None) -> None:
-    """Before the widgets: a view shown whole (``show_view``) stays whole. The click that shows
-    a slide writes the widgets' values in its callback; if the browser asks for another run
-    before that run's widgets reached it (the map ending its flight, on a busy machine), it
-    sends the widgets as they were, and Streamlit takes them over the callback's: the counter
-    said "Slide 5 of 6" over slide 4's date. A value sent back at exactly what it was before
-    the slide, within ``SHOWN_HOLD_S``, is that stale copy and is put back; any other value is
-    the user's and ends the hold for that key. ``keys``: only these (and the date), for a
-    fragment run; None: all."""
-    ss = st.session_state
-    held = ss.get("_showing")
-    if held is None:
-        return
-    since, values = held
-    if time.monotonic() - since > SHOWN_HOLD_S:
-        ss.pop("_showing", None)
-        return
-    for key, (wanted, before) in list(values.items()):
-        if keys is not None and key not in keys and key != "date":
-            continue
-        now = ss.get(key)
-        if now == before:
-            ss[key] = wanted
-        elif now != wanted:
-            del values[key]  # the user's own change
+    """Before the widgets: a value the server wrote itself (a slide, a date moved) is put
+    back when the browser sends its stale copy (``state.holds``)."""
+    holds.keep(st.session_state, time.monotonic(), keys)
+
+
+def write_ack() -> None:
+    """Just before the hidden box after the date slider: the number of the last date the
+    server moved, which the browser sends back once it has it (``state.holds``)."""
+    wanted = str(value("_moves", 0))
+    if value(holds.ACK) != wanted:
+        st.session_state[holds.ACK] = wanted
 
 
 def touch(key: str):
@@ -380,7 +375,8 @@ def show_view(state: ViewState) -> None:
     keys = _keys_of(state)
     keys.setdefault("window_days", value("window_days", DEFAULT_CUSTOM_DAYS))
     changed = {k: (item, ss.get(k)) for k, item in keys.items() if ss.get(k) != item}
-    ss["_showing"] = (time.monotonic(), changed)  # kept against a stale browser (keep_shown)
+    holds.hold(ss, holds.SHOWN, time.monotonic(), changed)  # against a stale browser
+    ss.pop(holds.MOVED, None)  # the slide's date, not a step's before it
     for key, item in keys.items():
         ss[key] = item
     seed = ss.setdefault("_seed", {})

@@ -26,7 +26,7 @@ iframe[title="streamlit_folium.st_folium"] {
 .oem-deck-banner .d .k { display: block; font-size: clamp(12px, 1.7vh, 22px); opacity: 0.85; }
 .st-key-oem_escape, .st-key-deck_keys, .st-key-oem_process, .st-key-oem_relay_script {
   position: absolute; width: 0; height: 0; overflow: hidden; }
-.st-key-oem_relay { display: none; }
+.st-key-oem_relay, .st-key-oem_ack_box { display: none; }
 </style>"""
 # A deck's slide: the banner holds a caption and the bar a second row (previous, next, notes).
 DECK_PRESENT_CSS = """<style>
@@ -44,5 +44,5 @@ PAGE_CSS = """<style>
 .oem-date-banner span { display: block; font-size: 0.95rem; font-weight: 400; color: #333; }
 .st-key-oem_process, .st-key-oem_relay_script {
   position: absolute; width: 0; height: 0; overflow: hidden; }
-.st-key-oem_relay { display: none; }
+.st-key-oem_relay, .st-key-oem_ack_box { display: none; }
 </style>"""
