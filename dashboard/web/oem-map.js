@@ -60,13 +60,19 @@
     // No view given: the five oblasts fill the frame, clear of the time bar (top) and the
     // scale (bottom), as soon as the frame has a size (an iframe may not be laid out yet);
     // then every view is kept inside the countries drawn.
+    // A size change keeps the map's centre (``pan``): without it Leaflet keeps the top-left
+    // corner, so a map made before its frame had a size, or whose frame grew (presentation),
+    // had a link's centre moved by half the frame (CI: 2.87 degrees off in one of four
+    // contexts opening one link at once), and the page took that for the user's move.
+    var KEEP_CENTRE = { pan: true, animate: false };
     function frame(tries) {
-      var size = map.getSize();
-      if ((size.x === 0 || size.y === 0) && tries > 0) {
-        map.invalidateSize({ pan: false });
+      var box = map.getContainer();
+      if ((box.clientWidth === 0 || box.clientHeight === 0) && tries > 0) {
         window.requestAnimationFrame(function () { frame(tries - 1); });
         return;
       }
+      map.invalidateSize(KEEP_CENTRE);  // the size the map was made at becomes the frame's
+      var size = map.getSize();
       var sized = size.x > 0 && size.y > 0;
       if (options.fit && sized && !state.touched) {
         map.fitBounds(options.fit, L.extend({ animate: false }, FIT_PADDING));
@@ -94,7 +100,7 @@
       new ResizeObserver(function () {
         window.clearTimeout(settle);
         settle = window.setTimeout(function () {
-          map.invalidateSize({ pan: false });
+          map.invalidateSize(KEEP_CENTRE);
           var size = map.getSize();
           if (state.flyLater && size.x > 0 && size.y > 0) {
             var f = state.flyLater;
