@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# make test: the processes that run the tests without a browser
+TEST_WORKERS ?= 2
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 # The map's npm plugin (leaflet.heat), installed from web/package-lock.json into .cache/npm;
 # dashboard/render/assets.py copies it into dashboard/static/. Re-run when the lock changes.
@@ -38,12 +40,15 @@ team: venv  ## PostgreSQL+PostGIS, 2 replicas, HAProxy on PORT (OEM_DEMO_LOGIN=1
 team-stop:  ## stop what make team started (the database's data stays in .cache/team/pg)
 	@bash scripts/team.sh stop
 
+# The tests without a browser run on both cores (pytest-xdist); the browser tests one at a time
+# after them, each with the machine to itself (their servers and Chromium use both cores).
 test: venv lint  ## the whole suite, browser tests included (installs chromium if missing)
 	@bash scripts/ensure_chromium.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser" -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -m browser
 
 test-fast: venv  ## unit and app tests only, no browser
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser" -n $(TEST_WORKERS)
 
 lint: venv
 	$(BIN)/ruff check .
